@@ -1,0 +1,50 @@
+"""API authentication: a bearer token (machine clients) or the browser session.
+
+Every token use is logged (ApiTokenUse) with method, path, IP and, once the
+response is known, its status. A token acts as its user, narrowed to its
+scopes: endpoints call ``require_scope``.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from zhibao.accounts import context
+from zhibao.accounts.models import ApiToken, ApiTokenUse
+from zhibao.accounts.services import hash_token
+from zhibao.core.errors import Forbidden
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "API 令牌：Authorization: Bearer zb_…"
+
+    def authenticate(self, request, token: str):  # noqa: ANN001, ANN201
+        if not token.startswith("zb_"):
+            return None
+        api_token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        if api_token is None or not api_token.is_active or not api_token.user.is_active:
+            return None
+        now = timezone.now()
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.token_use = ApiTokenUse.objects.create(
+            token=api_token, at=now, method=request.method[:8], path=request.get_full_path()[:500],
+            ip=context.client_ip(request),
+        )
+        request.api_token = api_token
+        request.user = api_token.user
+        context.current_or_bind(token=api_token)
+        return api_token.user
+
+
+class CookieSessionAuth(SessionAuth):
+    """The browser session (with CSRF on unsafe methods), for pages that call the API with htmx."""
+
+
+def require_scope(request, scope: str) -> None:  # noqa: ANN001
+    token = getattr(request, "api_token", None)
+    if token is not None and scope not in token.scopes:
+        raise Forbidden(f"该令牌没有权限范围 {scope}")
+
+
+AUTH = [TokenAuth(), CookieSessionAuth()]

@@ -1,0 +1,33 @@
+"""The navigation menu per role: one table, so what each role sees is reviewable in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhibao.accounts.roles import PARTY_ROLES, STAFF_ROLES, Role
+
+ALL = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    section: str
+
+
+MENU: tuple[NavItem, ...] = (
+    NavItem("工作台", "core:dashboard", ALL, "dashboard"),
+    NavItem("市场主体", "orgs:list", STAFF_ROLES | PARTY_ROLES, "orgs"),
+    NavItem("权利登记", "rights:list", STAFF_ROLES | PARTY_ROLES, "rights"),
+    NavItem("法律计算", "legal:index", ALL, "legal"),
+    NavItem("审计日志", "accounts:audit", frozenset({Role.AUDITOR, Role.CITY_ADMIN}), "audit"),
+    NavItem("API 令牌", "accounts:tokens", ALL, "tokens"),
+)
+
+
+def menu_for(role: str | None) -> list[NavItem]:
+    if role is None:
+        return []
+    return [item for item in MENU if role in item.roles]

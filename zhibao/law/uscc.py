@@ -1,0 +1,111 @@
+"""Unified Social Credit Code (统一社会信用代码) validation per GB 32100-2015.
+
+Layout: position 1 registration authority, 2 entity type, 3-8 administrative
+division (GB/T 2260), 9-17 organisation code (GB 11714, with its own check
+character at 17), 18 the USCC check character. The organisation-code check is
+a warning, not an error: some real codes issued in local pilots fail it
+(see ../shared/DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhibao.law.districts import division_name
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # GB 11714 body: digits and Latin capitals
+
+#: Registration authority (position 1) → entity types (position 2), GB 32100-2015 table 1.
+ENTITY_TYPES: dict[str, tuple[str, dict[str, str]]] = {
+    "1": ("机构编制", {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
+    "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
+    "3": ("司法行政", {"1": "律师执业机构", "2": "公证处", "3": "基层法律服务所", "4": "司法鉴定机构",
+                   "5": "仲裁委员会", "9": "其他"}),
+    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
+    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
+    "6": ("旅游", {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地（大陆）代表机构", "9": "其他"}),
+    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
+    "8": ("工会", {"1": "基层工会", "9": "其他"}),
+    "9": ("市场监管（工商）", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
+    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
+    "N": ("农业", {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"}),
+    "Y": ("其他", {"1": "其他"}),
+}
+
+
+@dataclass
+class UsccResult:
+    code: str
+    valid: bool
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    division_code: str | None = None
+    entity_type: str | None = None
+    registration_authority: str | None = None
+
+
+def compute_check_char(first17: str) -> str:
+    """The 18th character for the first 17 (which must be in the charset)."""
+    if len(first17) != 17 or any(c not in CHARSET for c in first17):
+        raise ValueError("需要 17 位合法字符")
+    total = sum(CHARSET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return CHARSET[(31 - total % 31) % 31]
+
+
+def compute_org_code_check(body8: str) -> str:
+    """GB 11714 check character for the 8-character organisation code body."""
+    if len(body8) != 8 or any(c not in _ORG_CHARSET for c in body8):
+        raise ValueError("组织机构代码本体应为 8 位数字或大写字母")
+    total = sum(_ORG_CHARSET.index(c) * w for c, w in zip(body8, ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def make_uscc(first17: str) -> str:
+    """A complete code from its first 17 characters (for demo data and tests)."""
+    return first17 + compute_check_char(first17)
+
+
+def validate(raw: str) -> UsccResult:
+    """Check a code and explain every failed check in Chinese; never raises on bad input."""
+    code = (raw or "").strip().upper().replace(" ", "")
+    result = UsccResult(code=code, valid=False)
+    if len(code) != 18:
+        result.errors.append(f"长度应为18位，实际为{len(code)}位")
+        return result
+    bad = [(i + 1, c) for i, c in enumerate(code) if c not in CHARSET]
+    for pos, char in bad:
+        result.errors.append(f"第{pos}位含非法字符 '{char}'（不使用 I、O、S、V、Z）")
+    if bad:
+        return result
+    authority = ENTITY_TYPES.get(code[0])
+    if authority is None:
+        result.errors.append(f"第1位登记管理部门代码 '{code[0]}' 不存在")
+    elif code[1] not in authority[1]:
+        result.errors.append(f"第2位机构类别代码 '{code[1]}' 不属于登记管理部门“{authority[0]}”")
+    expected = compute_check_char(code[:17])
+    if code[17] != expected:
+        result.errors.append(f"校验码错误：第18位应为 {expected}，实际为 {code[17]}")
+    division = code[2:8]
+    if not division.isdigit():
+        result.errors.append(f"第3-8位行政区划代码应为6位数字：{division}")
+    result.valid = not result.errors
+    if not result.valid:
+        return result
+    result.division_code = division
+    result.registration_authority = authority[0] if authority else None
+    result.entity_type = authority[1][code[1]] if authority else None
+    if division_name(division) is None:
+        result.warnings.append(f"行政区划代码 {division} 不在本平台的京津冀区划表中")
+    body, org_check = code[8:16], code[16]
+    try:
+        if compute_org_code_check(body) != org_check:
+            result.warnings.append(
+                f"组织机构代码校验未通过（第17位应为 {compute_org_code_check(body)}）；部分地方试点代码如此，仅作提示"
+            )
+    except ValueError:
+        result.warnings.append("组织机构代码本体含非标准字符；部分地方试点代码如此，仅作提示")
+    return result

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "zhibao.orgs"
+    label = "orgs"
+    verbose_name = "市场主体"
