@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhibao.accounts import selectors, services
 from zhibao.accounts.api_auth import require_scope
@@ -73,7 +73,7 @@ def create_token(request, payload: TokenIn):  # noqa: ANN001, ANN201
     _session_only(request)
     token, raw = services.issue_token(actor=request.user, name=payload.name, scopes=payload.scopes,
                                       expires_in_days=payload.expires_in_days)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, summary="吊销 API 令牌")

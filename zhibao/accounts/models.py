@@ -60,7 +60,10 @@ class PowerOfAttorney(models.Model):
         verbose_name = "授权委托"
         indexes = [models.Index(fields=["agent", "principal"])]
 
-    def is_current(self, on=None) -> bool:
+    def __str__(self) -> str:
+        return f"{self.agent} 代理 {self.principal}（{self.get_scope_display()}）"
+
+    def is_current(self, on=None) -> bool:  # noqa: ANN001
         day = on or timezone.localdate()
         if self.revoked_at is not None or day < self.valid_from:
             return False
@@ -107,6 +110,9 @@ class ApiTokenUse(models.Model):
     class Meta:
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):  # noqa: ANN003 - Django signature
@@ -140,6 +146,9 @@ class AuditEntry(models.Model):
         verbose_name = "审计日志"
         indexes = [models.Index(fields=["object_type", "object_id"])]
         constraints = [models.CheckConstraint(condition=~Q(action=""), name="audit_action_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):  # noqa: ANN002, ANN003
         if self.pk is not None:

@@ -14,7 +14,7 @@ def is_staff_role(user) -> bool:  # noqa: ANN001
 
 
 def represented_org_ids(user, scope: str | None = None) -> set[int]:  # noqa: ANN001
-    """Organisations ``user`` acts for: their own, plus principals under a current power of attorney.
+    """Organisations ``user`` acts for as a party: their own, plus principals under a current power of attorney.
 
     Cached on the user object for the request: permission checks call this
     for every row of a list page.
@@ -26,7 +26,8 @@ def represented_org_ids(user, scope: str | None = None) -> set[int]:  # noqa: AN
     if cached is not None:
         return cached
     ids: set[int] = set()
-    if user.organisation_id and user.role != Role.AGENT:
+    if user.organisation_id and user.role in (Role.RIGHT_HOLDER, Role.PLATFORM_OPERATOR):
+        # staff belong to an authority or a mediation/arbitration body but do not act for it as a party
         ids.add(user.organisation_id)
     if user.role == Role.AGENT:
         today = timezone.localdate()

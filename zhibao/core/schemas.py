@@ -16,7 +16,7 @@ class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class Page(Schema, Generic[T]):
+class Page(Schema, Generic[T]):  # noqa: UP046 - pydantic generic models need Generic
     count: int
     limit: int
     offset: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhibao.accounts.api_auth import require_scope
 from zhibao.accounts.selectors import history_of
@@ -86,7 +86,7 @@ def list_orgs(request, q: str = "", kind: str = "", sector: str = "", district: 
 @router.post("", response={201: OrgOut}, summary="登记市场主体")
 def create_org(request, payload: OrgIn):  # noqa: ANN001, ANN201
     require_scope(request, "orgs:write")
-    return 201, services.register_organisation(actor=request.user, **payload.dict())
+    return Status(201, services.register_organisation(actor=request.user, **payload.dict()))
 
 
 @router.get("/{org_id}", response=OrgOut, summary="市场主体详情")

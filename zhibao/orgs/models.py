@@ -48,7 +48,8 @@ class Organisation(models.Model):
     name = models.CharField("名称", max_length=200, db_index=True)
     kind = models.CharField("主体类型", max_length=24, choices=Kind.choices, default=Kind.COMPANY)
     sector = models.CharField("行业角色", max_length=24, choices=Sector.choices, default=Sector.GENERAL)
-    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True)
+    # NULL (not "") for "no code", so the unique constraint ignores foreign and provisional entities
+    uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True)  # noqa: DJ001
     uscc_warnings = models.JSONField("代码提示", default=list, blank=True)
     entity_type = models.CharField("登记类型", max_length=60, blank=True)
     country = models.CharField("国家/地区", max_length=60, blank=True)

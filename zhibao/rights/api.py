@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhibao.accounts.api_auth import require_scope
@@ -134,7 +134,7 @@ def create_right(request, payload: RightIn):  # noqa: ANN001, ANN201
     data = payload.dict()
     owner = get_organisation(actor=request.user, pk=data.pop("owner_id"))
     right = services.register_right(actor=request.user, owner=owner, **data)
-    return 201, _out(request, right)
+    return Status(201, _out(request, right))
 
 
 @router.get("/export", summary="导出权利（CSV/XLSX，列与导入模板一致）", response={200: None})
@@ -150,7 +150,7 @@ def export_rights(request, format: str = "csv", q: str = "", right_type: str = "
 def import_rights(request, file: UploadedFile = File(...)):  # noqa: ANN001, ANN201, B008
     require_scope(request, "rights:write")
     batch = importing.import_rights(actor=request.user, filename=file.name or "upload", content=file.read())
-    return 201, batch
+    return Status(201, batch)
 
 
 @router.get("/{right_id}", response=RightOut, summary="权利详情")
@@ -177,7 +177,7 @@ def add_licence(request, right_id: int, payload: LicenceIn):  # noqa: ANN001, AN
     licensee = registered_organisations().filter(pk=data.pop("licensee_id")).first()
     if licensee is None:
         raise InvalidInput({"licensee_id": ["未登记的被许可人"]})
-    return 201, services.add_licence(actor=request.user, right=right, licensee=licensee, **data)
+    return Status(201, services.add_licence(actor=request.user, right=right, licensee=licensee, **data))
 
 
 @router.get("/{right_id}/history", response=list[dict], summary="权利变更历史")

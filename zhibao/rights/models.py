@@ -108,6 +108,9 @@ class Licence(models.Model):
         ordering = ["-start"]
         verbose_name = "许可"
 
+    def __str__(self) -> str:
+        return f"{self.right} → {self.licensee}（{self.get_kind_display()}）"
+
 
 class ImportBatch(models.Model):
     """One CSV/XLSX import: which rows went in, and a downloadable report of the rejected ones."""
@@ -122,3 +125,6 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"导入 {self.filename}（{self.imported_rows}/{self.total_rows}）"

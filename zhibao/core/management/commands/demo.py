@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([{"username": u.username, "role": u.role, "name": u.display_name,
                                            "password": password} for _, u in users], ensure_ascii=False))
             return
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账户（密码均为 %s）：" % password))
-        for spec, user in users:
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {password}）："))
+        for _spec, user in users:
             self.stdout.write(f"  {user.username:<14} {user.role_label:<12} {user.display_name}")
         self.stdout.write("打开 http://127.0.0.1:8000 ，用以上任一账户登录。")

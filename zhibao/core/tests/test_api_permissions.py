@@ -1,0 +1,139 @@
+"""Walk every API endpoint with every demo user and assert the expected 200/201/403/404.
+
+The matrix must cover every operation in the OpenAPI schema: a new endpoint
+without a row here fails ``test_every_endpoint_is_in_the_permission_matrix``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from zhibao.accounts.roles import Role
+from zhibao.law import uscc as uscc_lib
+
+STAFF = {Role.OFFICER, Role.MEDIATOR, Role.ARBITRATOR, Role.COURT_LIAISON, Role.TECH_INVESTIGATOR,
+         Role.CREDIT_OFFICER, Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.AUDITOR}
+REGISTRARS = {Role.OFFICER, Role.DISTRICT_ADMIN, Role.CITY_ADMIN}
+RIGHT_ADMINS = {Role.DISTRICT_ADMIN, Role.CITY_ADMIN}
+XINGHE_SIDE = {"xinghe", "daili"}
+
+
+def _sees_xinghe(user) -> bool:  # noqa: ANN001
+    return user.role in STAFF or user.username in XINGHE_SIDE
+
+
+def _change_xinghe(user, ok: int) -> int:  # noqa: ANN001
+    if not _sees_xinghe(user):
+        return 404
+    return ok if (user.role in REGISTRARS or user.username in XINGHE_SIDE) else 403
+
+
+def _change_xinghe_right(user, ok: int) -> int:  # noqa: ANN001
+    if not _sees_xinghe(user):
+        return 404
+    return ok if (user.role in RIGHT_ADMINS or user.username in XINGHE_SIDE) else 403
+
+
+def _create_xinghe_right(user) -> int:  # noqa: ANN001
+    return _change_xinghe_right(user, 201)
+
+
+def _may_import(user) -> int:  # noqa: ANN001
+    has_org_side = user.role in (Role.RIGHT_HOLDER, Role.PLATFORM_OPERATOR) or user.username == "daili"
+    return 201 if (user.role in RIGHT_ADMINS or has_org_side) else 403
+
+
+# (method, path template) → expected status for a user
+MATRIX = {
+    ("GET", "/api/v1/me"): lambda u: 200,
+    ("GET", "/api/v1/tokens"): lambda u: 200,
+    ("POST", "/api/v1/tokens"): lambda u: 201,
+    ("POST", "/api/v1/tokens/{token_id}/revoke"): lambda u: 200 if u.username == "xinghe" else 404,
+    ("GET", "/api/v1/audit"): lambda u: 200 if u.role in (Role.AUDITOR, Role.CITY_ADMIN) else 403,
+    ("GET", "/api/v1/orgs"): lambda u: 200,
+    ("POST", "/api/v1/orgs"): lambda u: 201 if u.role in REGISTRARS else 403,
+    ("GET", "/api/v1/orgs/{org_id}"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("PATCH", "/api/v1/orgs/{org_id}"): lambda u: _change_xinghe(u, 200),
+    ("GET", "/api/v1/orgs/{org_id}/history"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("GET", "/api/v1/rights"): lambda u: 200,
+    ("POST", "/api/v1/rights"): _create_xinghe_right,
+    ("GET", "/api/v1/rights/export"): lambda u: 200,
+    ("POST", "/api/v1/rights/import"): _may_import,
+    ("GET", "/api/v1/rights/{right_id}"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("PATCH", "/api/v1/rights/{right_id}"): lambda u: _change_xinghe_right(u, 200),
+    ("POST", "/api/v1/rights/{right_id}/licences"): lambda u: _change_xinghe_right(u, 201),
+    ("GET", "/api/v1/rights/{right_id}/history"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("GET", "/api/v1/law/uscc/{code}"): lambda u: 200,
+}
+
+
+def _schema_operations() -> set[tuple[str, str]]:
+    from zhibao.api import api
+
+    schema = api.get_openapi_schema()
+    ops = set()
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            ops.add((method.upper(), path))
+    return ops
+
+
+def test_every_endpoint_is_in_the_permission_matrix(db):  # noqa: ANN001
+    assert _schema_operations() == set(MATRIX)
+
+
+@pytest.mark.django_db
+def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, client_as):  # noqa: ANN001
+    from zhibao.accounts import services as accounts
+    from zhibao.rights.models import Right
+
+    xinghe_org = orgs["xinghe"]
+    right = Right.objects.get(number="45678901")
+    token, _ = accounts.issue_token(actor=demo["xinghe"], name="matrix", scopes=["orgs:read"])
+    failures = []
+    for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
+        client = client_as(user.username)
+        params = {"token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk,
+                  "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
+        for (method, template), expect in MATRIX.items():
+            path = template.format(**params)
+            if (method, template) == ("POST", "/api/v1/tokens/{token_id}/revoke") and user.username == "xinghe":
+                pass
+            body = _body(method, template, n, xinghe_org, orgs)
+            if template == "/api/v1/rights/import":
+                upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
+                upload.name = "r.csv"
+                response = client.post(path, {"file": upload})
+            elif method == "GET":
+                response = client.get(path)
+            else:
+                response = getattr(client, method.lower())(path, data=json.dumps(body or {}),
+                                                           content_type="application/json")
+            expected = expect(user)
+            if response.status_code != expected:
+                failures.append(f"{user.username}({user.role}) {method} {path}: {response.status_code} != {expected}"
+                                f" {response.content[:200]!r}")
+    assert not failures, "\n".join(failures)
+
+
+def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None:  # noqa: ANN001
+    if method == "GET":
+        return None
+    if template == "/api/v1/tokens":
+        return {"name": f"t{n}", "scopes": ["orgs:read"]}
+    if template == "/api/v1/orgs":
+        return {"name": f"测试主体{n}", "uscc": uscc_lib.make_uscc("91110105MA8" + f"{n:06d}"),
+                "district_code": "110105"}
+    if template == "/api/v1/orgs/{org_id}":
+        return {"address": f"北京市海淀区测试路 {n} 号"}
+    if template == "/api/v1/rights":
+        return {"owner_id": xinghe_org.pk, "right_type": "trademark", "title": f"星河{n}",
+                "number": f"9900{n:04d}", "nice_classes": [9]}
+    if template == "/api/v1/rights/{right_id}":
+        return {"goods": f"计算机软件 {n}"}
+    if template == "/api/v1/rights/{right_id}/licences":
+        return {"licensee_id": orgs["licensee"].pk, "fee": "1000.00", "start": "2025-01-01"}
+    return {}

@@ -1,0 +1,93 @@
+"""Health check, error pages, upload limit, settings safety."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.test import override_settings
+
+
+def test_healthz_reports_database_ok(client, db):  # noqa: ANN001
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_api_docs_are_served(client, db):  # noqa: ANN001
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/v1/orgs" in schema["paths"]
+
+
+def test_unknown_api_path_is_json_404(client_as):  # noqa: ANN001
+    response = client_as("xinghe").get("/api/v1/nothing-here", HTTP_ACCEPT="application/json")
+    assert response.status_code == 404
+
+
+def test_api_without_login_is_401_json(client, db):  # noqa: ANN001
+    response = client.get("/api/v1/orgs")
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+@override_settings(ZHIBAO_MAX_UPLOAD_BYTES=1024)
+def test_upload_over_the_limit_is_413_with_a_message(client_as):  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("big.csv", b"x" * 4096, content_type="text/csv")
+    response = client_as("xinghe").post("/api/v1/rights/import", {"file": big})
+    assert response.status_code == 413
+    assert "上限" in response.json()["detail"]
+
+
+def test_pages_require_login(client, db):  # noqa: ANN001
+    response = client.get("/orgs/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_dashboard_shows_role_navigation(client_as):  # noqa: ANN001
+    page = client_as("shenji").get("/dashboard/").content.decode()
+    assert "审计日志" in page
+    page = client_as("xinghe").get("/dashboard/").content.decode()
+    assert "审计日志" not in page and "权利登记" in page
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path):  # noqa: ANN001
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhibao.settings'; django.setup()"
+    env = {"PATH": "/usr/bin:/bin", "ZHIBAO_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "ZHIBAO_SECRET_KEY" in result.stderr
+
+
+def test_settings_generate_a_local_secret_key_in_debug(tmp_path):  # noqa: ANN001
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhibao.settings'; django.setup();"
+            "from django.conf import settings; print(settings.DEBUG, len(settings.SECRET_KEY))")
+    env = {"PATH": "/usr/bin:/bin", "ZHIBAO_DATA_DIR": str(tmp_path), "ZHIBAO_DEBUG": "1"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert result.stdout.split()[0] == "True"
+
+
+def test_bad_boolean_setting_is_rejected(tmp_path):  # noqa: ANN001
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhibao.settings'; django.setup()"
+    env = {"PATH": "/usr/bin:/bin", "ZHIBAO_DATA_DIR": str(tmp_path), "ZHIBAO_DEBUG": "maybe"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "not a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_load_is_idempotent(demo):  # noqa: ANN001
+    from zhibao.core import demo as demo_data
+    from zhibao.orgs.models import Organisation
+    from zhibao.rights.models import Right
+
+    counts = (Organisation.objects.count(), Right.objects.count(), len(demo))
+    demo_data.load()
+    from zhibao.accounts.models import User
+
+    assert (Organisation.objects.count(), Right.objects.count(), User.objects.count()) == counts
