@@ -71,7 +71,10 @@ def record(
     )
 
 
+_BOOKKEEPING = frozenset({"updated_at", "version"})
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the changed keys of two snapshots, so entries stay readable."""
-    changed = [k for k in after if before.get(k) != after.get(k)]
+    """Only the changed keys of two snapshots, so entries stay readable (bookkeeping fields left out)."""
+    changed = [k for k in after if before.get(k) != after.get(k) and k not in _BOOKKEEPING]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
