@@ -198,6 +198,13 @@ ZHIBAO_API_PAGE_MAX = env_int("ZHIBAO_API_PAGE_MAX", 500)
 ZHIBAO_DEMO_PASSWORD = env_str("ZHIBAO_DEMO_PASSWORD", "Zhibao@Demo2026")
 ZHIBAO_IMPORT_MAX_ROWS = env_int("ZHIBAO_IMPORT_MAX_ROWS", 20000)
 
+# Evidence ledger (zhibao.ledger): the Merkle log, the checkpoint signer key, the embedded TSA's keys
+# and the witness state all live under the data directory, never in git.
+ZHIBAO_LEDGER_URL = env_str("ZHIBAO_LEDGER_URL", str(DATA_DIR / "ledger.sqlite3"))
+ZHIBAO_LEDGER_NAME = env_str("ZHIBAO_LEDGER_NAME", "zhibao.beijing/evidence")
+ZHIBAO_KEYS_DIR = Path(env_str("ZHIBAO_KEYS_DIR", str(DATA_DIR / "keys")))
+ZHIBAO_TSA_URL = env_str("ZHIBAO_TSA_URL", "")  # empty: the embedded RFC 3161 TSA
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 
 from zhibao.accounts import selectors, services
 from zhibao.accounts.api_auth import require_scope
-from zhibao.core.errors import Forbidden
+from zhibao.core.errors import Forbidden, InvalidInput
 from zhibao.core.schemas import Page, StrictSchema, page_of
 
 router = Router(tags=["账户"])
@@ -80,6 +80,64 @@ def create_token(request, payload: TokenIn):  # noqa: ANN001, ANN201
 def revoke_token(request, token_id: int):  # noqa: ANN001, ANN201
     _session_only(request)
     return services.revoke_token(actor=request.user, token_id=token_id)
+
+
+class PowerIn(StrictSchema):
+    agent: str
+    scope: str = "all"
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    document_no: str = ""
+
+
+class PowerOut(Schema):
+    id: int
+    agent_id: int
+    agent_name: str
+    principal_id: int
+    principal_name: str
+    scope: str
+    document_no: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    revoked_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_agent_name(obj) -> str:  # noqa: ANN001
+        return str(obj.agent)
+
+    @staticmethod
+    def resolve_principal_name(obj) -> str:  # noqa: ANN001
+        return obj.principal.name
+
+
+class RevokeIn(StrictSchema):
+    reason: str
+
+
+@router.get("/powers", response=list[PowerOut], summary="授权委托：我持有的（代理人）或我方授出的（权利人）")
+def list_powers(request):  # noqa: ANN001, ANN201
+    return list(selectors.powers_for(actor=request.user)[:500])
+
+
+@router.post("/powers", response={201: PowerOut}, summary="登记授权委托（权利人向代理人授权）")
+def grant_power(request, payload: PowerIn):  # noqa: ANN001, ANN201
+    _session_only(request)
+    agent = selectors.find_agent(username_or_phone=payload.agent)
+    if agent is None:
+        raise InvalidInput({"agent": ["未找到该代理人账户（用户名或手机号）"]})
+    if request.user.role != "right_holder" or request.user.organisation is None:
+        raise Forbidden("只有委托方（权利人）可以登记授权委托")
+    poa = services.grant_power_of_attorney(actor=request.user, agent=agent, principal=request.user.organisation,
+                                           scope=payload.scope, valid_from=payload.valid_from,
+                                           valid_until=payload.valid_until, document_no=payload.document_no)
+    return Status(201, poa)
+
+
+@router.post("/powers/{power_id}/revoke", response=PowerOut, summary="撤销授权委托")
+def revoke_power(request, power_id: int, payload: RevokeIn):  # noqa: ANN001, ANN201
+    _session_only(request)
+    return services.revoke_power_of_attorney(actor=request.user, power_id=power_id, reason=payload.reason)
 
 
 class AuditOut(Schema):

@@ -27,3 +27,12 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False)
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PowerForm(forms.Form):
+    agent = forms.CharField(label="代理人（用户名或手机号）", max_length=150)
+    scope = forms.ChoiceField(label="授权范围", choices=[("all", "全部事项"), ("rights", "权利登记"),
+                                                         ("complaints", "投诉与维权"), ("notices", "电商通知")])
+    valid_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    document_no = forms.CharField(label="委托书编号", max_length=60, required=False)

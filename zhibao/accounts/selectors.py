@@ -42,7 +42,19 @@ def represented_org_ids(user, scope: str | None = None) -> set[int]:  # noqa: AN
 
 
 def powers_for(*, actor: User) -> QuerySet[PowerOfAttorney]:
-    return PowerOfAttorney.objects.filter(agent=actor).select_related("principal").order_by("-valid_from")
+    """Powers the user holds (agent) or granted (right holder's organisation); all for the city admin."""
+    powers = PowerOfAttorney.objects.select_related("principal", "agent").order_by("-valid_from", "-id")
+    if actor.role == Role.CITY_ADMIN:
+        return powers
+    if actor.role == Role.RIGHT_HOLDER and actor.organisation_id:
+        return powers.filter(principal_id=actor.organisation_id)
+    return powers.filter(agent=actor)
+
+
+def find_agent(*, username_or_phone: str) -> User | None:
+    """An agent account by username or phone, for recording a power of attorney."""
+    return User.objects.filter(Q(username=username_or_phone) | Q(phone=username_or_phone), role=Role.AGENT,
+                               is_active=True).first()
 
 
 def tokens_for(*, actor: User) -> QuerySet[ApiToken]:

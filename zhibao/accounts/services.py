@@ -89,6 +89,26 @@ def grant_power_of_attorney(*, actor: User | None, agent: User, principal, scope
 
 
 @transaction.atomic
+def revoke_power_of_attorney(*, actor: User, power_id: int, reason: str) -> PowerOfAttorney:
+    """End an agent's authority (the principal's side or the city administrator); kept for the record."""
+    poa = PowerOfAttorney.objects.select_related("principal", "agent").filter(pk=power_id).first()
+    may = poa is not None and (
+        actor.role == Role.CITY_ADMIN
+        or (actor.role == Role.RIGHT_HOLDER and actor.organisation_id == poa.principal_id)
+        or actor.pk == poa.agent_id
+    )
+    if not may:
+        raise NotFound("未找到该授权委托")
+    if not reason.strip():
+        raise InvalidInput({"reason": ["请填写撤销原因"]})
+    if poa.revoked_at is None:
+        poa.revoked_at = timezone.now()
+        poa.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="revoke_power", obj=poa, reason=reason)
+    return poa
+
+
+@transaction.atomic
 def issue_token(*, actor: User, name: str, scopes: list[str], expires_in_days: int | None = 365) -> tuple[ApiToken, str]:
     """Create a token; the raw key is returned once and only its SHA-256 is stored."""
     if not actor.has_perm("accounts.manage_tokens"):

@@ -12,4 +12,6 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("audit/", views.audit_log, name="audit"),
+    path("powers/", views.powers, name="powers"),
+    path("powers/<int:power_id>/revoke/", views.revoke_power, name="revoke_power"),
 ]

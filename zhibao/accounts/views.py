@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhibao.accounts import selectors, services
-from zhibao.accounts.forms import AuditFilterForm, TokenForm
-from zhibao.core.errors import InvalidInput, NotFound
+from zhibao.accounts.forms import AuditFilterForm, PowerForm, TokenForm
+from zhibao.core.errors import Forbidden, InvalidInput, NotFound
+from zhibao.core.forms import add_service_errors
 from zhibao.core.exports import export_response
 from zhibao.core.pagination import paginate, query_without_page
 
@@ -68,3 +69,46 @@ def audit_log(request):  # noqa: ANN001, ANN201
         "querystring": query_without_page(request), "breadcrumbs": [("审计日志", None)],
         "export_base": reverse("accounts:audit") + "?" + query_without_page(request),
     })
+
+
+@login_required
+def powers(request):  # noqa: ANN001, ANN201
+    """Powers of attorney: a right holder grants and revokes; an agent sees what it holds."""
+    can_grant = request.user.role == "right_holder" and request.user.organisation_id is not None
+    form = PowerForm(request.POST or None) if can_grant else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        d = form.cleaned_data
+        agent = selectors.find_agent(username_or_phone=d["agent"].strip())
+        if agent is None:
+            form.add_error("agent", "未找到该代理人账户（用户名或手机号）")
+        else:
+            try:
+                services.grant_power_of_attorney(actor=request.user, agent=agent, principal=request.user.organisation,
+                                                 scope=d["scope"], valid_from=d["valid_from"],
+                                                 valid_until=d["valid_until"], document_no=d["document_no"])
+            except InvalidInput as exc:
+                add_service_errors(form, exc)
+            except Forbidden as exc:
+                raise PermissionDenied(exc.message) from exc
+            else:
+                messages.success(request, f"已授权 {agent} 代理本单位。")
+                return redirect("accounts:powers")
+    return render(request, "accounts/powers.html", {
+        "form": form, "powers": selectors.powers_for(actor=request.user)[:200],
+        "breadcrumbs": [("授权委托", None)],
+    })
+
+
+@login_required
+@require_POST
+def revoke_power(request, power_id: int):  # noqa: ANN001, ANN201
+    try:
+        services.revoke_power_of_attorney(actor=request.user, power_id=power_id,
+                                          reason=request.POST.get("reason", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已撤销授权委托。")
+    return redirect("accounts:powers")

@@ -10,4 +10,6 @@ def navigation(request):  # noqa: ANN001, ANN201
     role = user.role if user is not None and user.is_authenticated else None
     match = getattr(request, "resolver_match", None)
     section = match.app_name if match is not None else ""
-    return {"nav_items": menu_for(role), "nav_section": {"accounts": "tokens"}.get(section, section)}
+    if section == "accounts" and match is not None:
+        section = {"audit": "audit", "powers": "powers", "revoke_power": "powers"}.get(match.url_name, "tokens")
+    return {"nav_items": menu_for(role), "nav_section": section}

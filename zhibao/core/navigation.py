@@ -22,6 +22,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("市场主体", "orgs:list", STAFF_ROLES | PARTY_ROLES, "orgs"),
     NavItem("权利登记", "rights:list", STAFF_ROLES | PARTY_ROLES, "rights"),
     NavItem("法律计算", "legal:index", ALL, "legal"),
+    NavItem("授权委托", "accounts:powers", frozenset({Role.RIGHT_HOLDER, Role.AGENT, Role.CITY_ADMIN}), "powers"),
     NavItem("审计日志", "accounts:audit", frozenset({Role.AUDITOR, Role.CITY_ADMIN}), "audit"),
     NavItem("API 令牌", "accounts:tokens", ALL, "tokens"),
 )

@@ -180,6 +180,22 @@ def add_licence(request, right_id: int, payload: LicenceIn):  # noqa: ANN001, AN
     return Status(201, services.add_licence(actor=request.user, right=right, licensee=licensee, **data))
 
 
+class GiUsersIn(StrictSchema):
+    organisation_ids: list[int]
+
+
+@router.put("/{right_id}/gi-users", response=list[int], summary="设置地理标志核准使用人")
+def set_gi_users(request, right_id: int, payload: GiUsersIn):  # noqa: ANN001, ANN201
+    require_scope(request, "rights:write")
+    right = selectors.get_right(actor=request.user, pk=right_id)
+    found = list(registered_organisations().filter(pk__in=payload.organisation_ids))
+    missing = set(payload.organisation_ids) - {o.pk for o in found}
+    if missing:
+        raise InvalidInput({"organisation_ids": [f"未登记的主体：{sorted(missing)}"]})
+    right = services.set_gi_authorised_users(actor=request.user, right=right, users=found)
+    return sorted(right.gi_authorised_users.values_list("pk", flat=True))
+
+
 @router.get("/{right_id}/history", response=list[dict], summary="权利变更历史")
 def right_history(request, right_id: int):  # noqa: ANN001, ANN201
     require_scope(request, "rights:read")

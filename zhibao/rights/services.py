@@ -176,3 +176,18 @@ def add_licence(*, actor: User | None, right: Right, licensee: Organisation, fee
                                      end=end_d, kind=kind, recordal_no=recordal_no)
     audit.record(actor=actor, action="add_licence", obj=right, after=audit.snapshot(licence))
     return licence
+
+
+@transaction.atomic
+def set_gi_authorised_users(*, actor: User, right: Right, users: list[Organisation]) -> Right:
+    """Replace the authorised users of a geographical indication (核准使用人), audited as before/after."""
+    if right.right_type != RightType.GI:
+        raise InvalidInput({"right_type": ["只有地理标志才有核准使用人"]})
+    if not actor.has_perm("rights.change_right", right):
+        raise Forbidden("无权修改该地理标志")
+    before = sorted(right.gi_authorised_users.values_list("pk", flat=True))
+    right.gi_authorised_users.set(users)
+    after = sorted(o.pk for o in users)
+    audit.record(actor=actor, action="set_gi_users", obj=right, before={"gi_authorised_users": before},
+                 after={"gi_authorised_users": after})
+    return right

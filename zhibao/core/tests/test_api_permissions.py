@@ -66,7 +66,13 @@ MATRIX = {
     ("PATCH", "/api/v1/rights/{right_id}"): lambda u: _change_xinghe_right(u, 200),
     ("POST", "/api/v1/rights/{right_id}/licences"): lambda u: _change_xinghe_right(u, 201),
     ("GET", "/api/v1/rights/{right_id}/history"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("PUT", "/api/v1/rights/{right_id}/gi-users"):
+        lambda u: (200 if u.role in RIGHT_ADMINS else 403) if u.role in STAFF else 404,
     ("GET", "/api/v1/law/uscc/{code}"): lambda u: 200,
+    ("GET", "/api/v1/powers"): lambda u: 200,
+    ("POST", "/api/v1/powers"): lambda u: 201 if u.role == Role.RIGHT_HOLDER else 403,
+    ("POST", "/api/v1/powers/{power_id}/revoke"):
+        lambda u: 200 if (u.username in XINGHE_SIDE or u.role == Role.CITY_ADMIN) else 404,
 }
 
 
@@ -92,21 +98,26 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
 
     xinghe_org = orgs["xinghe"]
     right = Right.objects.get(number="45678901")
+    gi = Right.objects.get(right_type="gi")
     token, _ = accounts.issue_token(actor=demo["xinghe"], name="matrix", scopes=["orgs:read"])
+    # a separate, narrow power to revoke, so revoking it leaves the agent's general authority intact
+    power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
+                                             scope="notices")
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
-        params = {"token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk,
+        params = {"token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
-            path = template.format(**params)
-            if (method, template) == ("POST", "/api/v1/tokens/{token_id}/revoke") and user.username == "xinghe":
-                pass
+            # the GI belongs to 平谷大桃协会, for which no demo party acts
+            path = template.format(**{**params, "right_id": gi.pk} if template.endswith("gi-users") else params)
             body = _body(method, template, n, xinghe_org, orgs)
             if template == "/api/v1/rights/import":
                 upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
                 upload.name = "r.csv"
                 response = client.post(path, {"file": upload})
+            elif template == "/api/v1/law/deadline":
+                response = client.get(path, {"start": "2026-09-16", "days": 15})
             elif method == "GET":
                 response = client.get(path)
             else:
@@ -134,6 +145,16 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
                 "number": f"9900{n:04d}", "nice_classes": [9]}
     if template == "/api/v1/rights/{right_id}":
         return {"goods": f"计算机软件 {n}"}
+    if template == "/api/v1/rights/{right_id}/gi-users":
+        return {"organisation_ids": [orgs["licensee"].pk]}
+    if template == "/api/v1/powers":
+        return {"agent": "daili", "scope": "rights"}
+    if template == "/api/v1/powers/{power_id}/revoke":
+        return {"reason": "合同到期"}
+    if template == "/api/v1/law/damages":
+        return {"right_type": "trademark", "actual_loss": "100000"}
+    if template == "/api/v1/law/thresholds":
+        return {"right_type": "trademark", "act": "counterfeit_trademark", "illegal_business_volume": "62000"}
     if template == "/api/v1/rights/{right_id}/licences":
         return {"licensee_id": orgs["licensee"].pk, "fee": "1000.00", "start": "2025-01-01"}
     return {}
