@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from zhibao.accounts import selectors, services
 from zhibao.accounts.forms import AuditFilterForm, PowerForm, TokenForm
 from zhibao.core.errors import Forbidden, InvalidInput, NotFound
-from zhibao.core.forms import add_service_errors
 from zhibao.core.exports import export_response
+from zhibao.core.forms import add_service_errors
 from zhibao.core.pagination import paginate, query_without_page
 
 
