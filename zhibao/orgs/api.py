@@ -104,6 +104,19 @@ def patch_org(request, org_id: int, payload: OrgPatch):  # noqa: ANN001, ANN201
     return services.update_organisation(actor=request.user, org=org, expected_version=expected, changes=changes)
 
 
+class ActiveIn(StrictSchema):
+    active: bool
+    reason: str
+
+
+@router.post("/{org_id}/active", response=OrgOut, summary="停用或恢复市场主体（不删除，需说明原因）")
+def set_active(request, org_id: int, payload: ActiveIn):  # noqa: ANN001, ANN201
+    require_scope(request, "orgs:write")
+    org = selectors.get_organisation(actor=request.user, pk=org_id)
+    return services.set_organisation_active(actor=request.user, org=org, active=payload.active,
+                                            reason=payload.reason)
+
+
 @router.get("/{org_id}/history", response=list[HistoryOut], summary="市场主体变更历史")
 def org_history(request, org_id: int):  # noqa: ANN001, ANN201
     require_scope(request, "orgs:read")

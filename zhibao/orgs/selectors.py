@@ -31,7 +31,7 @@ def organisations_visible_to(*, actor: User, q: str = "", kind: str = "", sector
 
 
 def get_organisation(*, actor: User, pk: int) -> Organisation:
-    """The organisation if ``actor`` may see it; otherwise NotFound (never reveal existence)."""
+    """The organisation (active or not) if ``actor`` may see it; otherwise NotFound (never reveal existence)."""
     org = Organisation.objects.select_related("district").filter(pk=pk).first()
     if org is None or not actor.has_perm("orgs.view_organisation", org):
         raise NotFound("未找到该市场主体")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.org_detail, name="detail"),
     path("<int:pk>/edit/", views.org_edit, name="edit"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/active/", views.org_set_active, name="set_active"),
 ]

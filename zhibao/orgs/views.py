@@ -56,6 +56,7 @@ def org_detail(request, pk: int):  # noqa: ANN001, ANN201
         "rights": rights_visible_to(actor=request.user).filter(owner=org)[:50],
         "history": history_of(object_type="orgs.organisation", object_id=org.pk)[:50],
         "can_edit": request.user.has_perm("orgs.change_organisation", org), "contact_form": ContactForm(),
+        "can_deactivate": request.user.role in ("city_admin", "district_admin"),
         "breadcrumbs": [CRUMB, (org.name, None)],
     })
 
@@ -99,6 +100,23 @@ def org_edit(request, pk: int):  # noqa: ANN001, ANN201
     return render(request, "orgs/form.html", {"form": form, "title": f"修改：{org.name}", "version": org.version,
                                               "breadcrumbs": [CRUMB, (org.name, reverse("orgs:detail", args=[pk])),
                                                               ("修改", None)]})
+
+
+@login_required
+def org_set_active(request, pk: int):  # noqa: ANN001, ANN201
+    org = _get(request, pk)
+    if request.method != "POST":
+        return redirect("orgs:detail", pk=org.pk)
+    try:
+        services.set_organisation_active(actor=request.user, org=org, active=request.POST.get("active") == "1",
+                                         reason=request.POST.get("reason", ""))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已恢复。" if org.is_active else "已停用（记录保留）。")
+    return redirect("orgs:detail", pk=org.pk)
 
 
 @login_required

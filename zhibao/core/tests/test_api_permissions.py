@@ -57,6 +57,8 @@ MATRIX = {
     ("POST", "/api/v1/orgs"): lambda u: 201 if u.role in REGISTRARS else 403,
     ("GET", "/api/v1/orgs/{org_id}"): lambda u: 200 if _sees_xinghe(u) else 404,
     ("PATCH", "/api/v1/orgs/{org_id}"): lambda u: _change_xinghe(u, 200),
+    ("POST", "/api/v1/orgs/{org_id}/active"):
+        lambda u: (200 if u.role in RIGHT_ADMINS else 403) if _sees_xinghe(u) else 404,
     ("GET", "/api/v1/orgs/{org_id}/history"): lambda u: 200 if _sees_xinghe(u) else 404,
     ("GET", "/api/v1/rights"): lambda u: 200,
     ("POST", "/api/v1/rights"): _create_xinghe_right,
@@ -147,6 +149,8 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
         return {"goods": f"计算机软件 {n}"}
     if template == "/api/v1/rights/{right_id}/gi-users":
         return {"organisation_ids": [orgs["licensee"].pk]}
+    if template == "/api/v1/orgs/{org_id}/active":
+        return {"active": True, "reason": "核实后恢复"}
     if template == "/api/v1/powers":
         return {"agent": "daili", "scope": "rights"}
     if template == "/api/v1/powers/{power_id}/revoke":

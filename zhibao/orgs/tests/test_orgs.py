@@ -102,3 +102,19 @@ def test_provisional_respondent_needs_no_code(client_as, demo):  # noqa: ANN001
     response = _post(client_as("wangzhifa"), {"name": "某网店（身份待查）", "provisional": True,
                                                "shop_url": "https://shop.example.cn/123"})
     assert response.status_code == 201 and response.json()["provisional"] is True
+
+
+def test_deactivation_keeps_the_record_and_needs_a_reason(client_as, orgs):  # noqa: ANN001
+    from zhibao.accounts.models import AuditEntry
+
+    c = client_as("shiju")
+    path = f"/api/v1/orgs/{orgs['fangmao'].pk}/active"
+    assert c.post(path, data=json.dumps({"active": False, "reason": ""}),
+                  content_type="application/json").status_code == 400
+    off = c.post(path, data=json.dumps({"active": False, "reason": "注销登记"}), content_type="application/json")
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    assert c.get(f"/api/v1/orgs/{orgs['fangmao'].pk}").status_code == 200
+    assert all(o["name"] != "北京仿冒商贸有限公司" for o in c.get("/api/v1/orgs", {"limit": 500}).json()["items"])
+    assert AuditEntry.objects.filter(action="deactivate", reason="注销登记").exists()
+    assert client_as("wangzhifa").post(path, data=json.dumps({"active": True, "reason": "x"}),
+                                       content_type="application/json").status_code == 403
