@@ -6,4 +6,6 @@ app_name = "legal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("uscc/", views.uscc_check, name="uscc"),
+    path("deadline/", views.deadline, name="deadline"),
+    path("damages/", views.damages, name="damages"),
 ]

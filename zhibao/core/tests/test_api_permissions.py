@@ -71,6 +71,10 @@ MATRIX = {
     ("PUT", "/api/v1/rights/{right_id}/gi-users"):
         lambda u: (200 if u.role in RIGHT_ADMINS else 403) if u.role in STAFF else 404,
     ("GET", "/api/v1/law/uscc/{code}"): lambda u: 200,
+    ("GET", "/api/v1/law/deadline"): lambda u: 200,
+    ("GET", "/api/v1/law/rules"): lambda u: 200,
+    ("POST", "/api/v1/law/damages"): lambda u: 200,
+    ("POST", "/api/v1/law/thresholds"): lambda u: 200,
     ("GET", "/api/v1/powers"): lambda u: 200,
     ("POST", "/api/v1/powers"): lambda u: 201 if u.role == Role.RIGHT_HOLDER else 403,
     ("POST", "/api/v1/powers/{power_id}/revoke"):
@@ -151,14 +155,14 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
         return {"organisation_ids": [orgs["licensee"].pk]}
     if template == "/api/v1/orgs/{org_id}/active":
         return {"active": True, "reason": "核实后恢复"}
+    if template == "/api/v1/law/damages":
+        return {"right_type": "trademark", "actual_loss": "100000"}
+    if template == "/api/v1/law/thresholds":
+        return {"right_type": "trademark", "act": "counterfeit_mark", "illegal_business_volume": "62000"}
     if template == "/api/v1/powers":
         return {"agent": "daili", "scope": "rights"}
     if template == "/api/v1/powers/{power_id}/revoke":
         return {"reason": "合同到期"}
-    if template == "/api/v1/law/damages":
-        return {"right_type": "trademark", "actual_loss": "100000"}
-    if template == "/api/v1/law/thresholds":
-        return {"right_type": "trademark", "act": "counterfeit_trademark", "illegal_business_volume": "62000"}
     if template == "/api/v1/rights/{right_id}/licences":
         return {"licensee_id": orgs["licensee"].pk, "fee": "1000.00", "start": "2025-01-01"}
     return {}
