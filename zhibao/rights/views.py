@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from zhibao.accounts.selectors import history_of
+from zhibao.accounts.selectors import history_of, represented_org_ids
 from zhibao.core.errors import Forbidden, InvalidInput, NotFound
 from zhibao.core.exports import csv_bytes, export_response
 from zhibao.core.forms import add_service_errors
@@ -31,8 +31,6 @@ def _owners(user):  # noqa: ANN001, ANN202
     """Organisations the user may register rights for (their own side; admins: everyone)."""
     if user.role in ("city_admin", "district_admin"):
         return organisations_visible_to(actor=user)
-    from zhibao.accounts.selectors import represented_org_ids
-
     return organisations_visible_to(actor=user).filter(pk__in=represented_org_ids(user, scope="rights"))
 
 
