@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhibao.accounts.models import ApiToken, AuditEntry, PowerOfAttorney, User
+from zhibao.accounts.models import ApiToken, ApiTokenUse, AuditEntry, PowerOfAttorney, User
 from zhibao.accounts.roles import STAFF_ROLES, Role
 
 
@@ -59,6 +59,11 @@ def find_agent(*, username_or_phone: str) -> User | None:
 
 def tokens_for(*, actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=actor).order_by("-created_at")
+
+
+def token_uses_for(*, actor: User, limit: int = 50) -> QuerySet[ApiTokenUse]:
+    """The latest requests made with the user's own tokens (every use is logged)."""
+    return ApiTokenUse.objects.filter(token__user=actor).select_related("token").order_by("-at")[:limit]
 
 
 def audit_entries(

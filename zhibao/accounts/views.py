@@ -31,6 +31,7 @@ def tokens(request):  # noqa: ANN001, ANN201
                 form.add_error(field if field in form.fields else None, "；".join(reasons))
     return render(request, "accounts/tokens.html", {
         "form": form, "raw_token": raw, "tokens": selectors.tokens_for(actor=request.user),
+        "uses": selectors.token_uses_for(actor=request.user),
         "breadcrumbs": [("API 令牌", None)],
     })
 

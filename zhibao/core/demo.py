@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from zhibao.accounts import services as accounts
@@ -177,7 +178,8 @@ def _rights(org_map: dict[str, Organisation]) -> None:
         dict(right_type="copyright", number="2022SR0123456", title="星河智能操作系统 V1.0", owner=xinghe,
              valid_from="2022-04-20"),
         dict(right_type="copyright", title="星河品牌宣传片《星辰大海》", owner=xinghe, self_declared=True,
-             valid_from="2024-01-01"),
+             valid_from="2024-01-01", work_file=ContentFile("《星辰大海》分镜脚本与成片说明（演示）".encode(),
+                                                            name="xingchen-dahai.txt")),
         dict(right_type="trade_secret", title="星河 S1 声学调校参数", owner=xinghe,
              secret_description="S1 扬声器 EQ 曲线与 DSP 参数表（存于研发部加密服务器，仅 6 人有权访问）"),
         dict(right_type="trademark", number="56789012", title="仿冒优选", owner=fangmao, nice_classes=[35],

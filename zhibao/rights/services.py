@@ -108,6 +108,8 @@ def register_right(*, actor: User | None, owner: Organisation, right_type: str, 
         "goods": goods, "self_declared": self_declared, "secret_description": secret_description,
         "gi_product": gi_product, "gi_area": gi_area, "notes": notes,
     })
+    if right_type == RightType.COPYRIGHT and self_declared and work_file is None:
+        raise InvalidInput({"work_file": ["自主声明作品须上传作品文件"]})
     if mark_image is not None:
         validation.check_image_upload(mark_image, field="mark_image")
         data["mark_image"] = mark_image

@@ -146,3 +146,10 @@ def test_agent_sees_principal_only_while_power_of_attorney_is_current(demo, orgs
     assert c.get(f"/api/v1/orgs/{orgs['xinghe'].pk}").status_code == 200
     PowerOfAttorney.objects.filter(agent=demo["daili"]).update(valid_until="2020-01-01")
     assert client_as("daili").get(f"/api/v1/orgs/{orgs['xinghe'].pk}").status_code == 404
+
+
+def test_tokens_page_lists_recent_uses(demo, client, client_as):  # noqa: ANN001
+    _, raw = services.issue_token(actor=demo["xinghe"], name="ERP", scopes=["rights:read"])
+    client.get("/api/v1/rights", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    page = client_as("xinghe").get("/accounts/tokens/").content.decode()
+    assert 'data-testid="token-uses"' in page and "GET /api/v1/rights" in page

@@ -155,3 +155,14 @@ def test_right_page_shows_licences_and_history(client_as, demo):  # noqa: ANN001
     right = Right.objects.get(number="45678901")
     page = client_as("xinghe").get(f"/rights/{right.pk}/").content.decode()
     assert "200000.00" in page and "北京银汉软件有限公司" in page and 'data-testid="history"' in page
+
+
+def test_self_declared_copyright_needs_a_work_file(client_as, orgs):  # noqa: ANN001
+    response = _post(client_as("xinghe"), {"owner_id": orgs["xinghe"].pk, "right_type": "copyright",
+                                           "title": "星河随笔", "self_declared": True})
+    assert response.status_code == 400 and "work_file" in response.json()["errors"]
+    page = client_as("xinghe").post("/rights/new/", {
+        "right_type": "copyright", "owner": orgs["xinghe"].pk, "title": "星河随笔", "status": "valid",
+        "self_declared": "on", "work_file": SimpleUploadedFile("essay.txt", "星河随笔正文".encode()),
+    })
+    assert page.status_code == 302
