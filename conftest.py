@@ -5,6 +5,19 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _isolated_ledger(tmp_path_factory, settings):  # noqa: ANN001, ANN202
+    """Every test gets its own evidence ledger and keys, so no test sees another's tree."""
+    from zhibao.evidence import ledger_node
+
+    where = tmp_path_factory.mktemp("ledger")
+    settings.ZHIBAO_LEDGER_URL = str(where / "ledger.sqlite3")
+    settings.ZHIBAO_KEYS_DIR = where / "keys"
+    ledger_node.node.cache_clear()
+    yield
+    ledger_node.node.cache_clear()
+
+
 @pytest.fixture
 def demo(db):  # noqa: ANN001, ANN201
     """Load the demo world through the services and return users by username."""

@@ -14,6 +14,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from zhibao.accounts.api import router as accounts_router
 from zhibao.accounts.api_auth import AUTH
 from zhibao.core.errors import InvalidInput, ServiceError
+from zhibao.evidence.api import public_router as evidence_public_router
+from zhibao.evidence.api import router as evidence_router
 from zhibao.legal.api import router as law_router
 from zhibao.orgs.api import router as orgs_router
 from zhibao.rights.api import router as rights_router
@@ -61,3 +63,5 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/rights", rights_router)
 api.add_router("/v1/law", law_router)
+api.add_router("/v1/evidence", evidence_router)
+api.add_router("/v1/public", evidence_public_router)

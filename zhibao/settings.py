@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhibao.orgs",
     "zhibao.rights",
     "zhibao.legal",
+    "zhibao.evidence",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,7 @@ ZHIBAO_LEDGER_URL = env_str("ZHIBAO_LEDGER_URL", str(DATA_DIR / "ledger.sqlite3"
 ZHIBAO_LEDGER_NAME = env_str("ZHIBAO_LEDGER_NAME", "zhibao.beijing/evidence")
 ZHIBAO_KEYS_DIR = Path(env_str("ZHIBAO_KEYS_DIR", str(DATA_DIR / "keys")))
 ZHIBAO_TSA_URL = env_str("ZHIBAO_TSA_URL", "")  # empty: the embedded RFC 3161 TSA
+ZHIBAO_CAPTURE_TIMEOUT_MS = env_int("ZHIBAO_CAPTURE_TIMEOUT_MS", 20000)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,8 @@ urlpatterns = [
     path("orgs/", include("zhibao.orgs.urls")),
     path("rights/", include("zhibao.rights.urls")),
     path("law/", include("zhibao.legal.urls")),
+    path("evidence/", include("zhibao.evidence.urls")),
+    path("verify/", include("zhibao.evidence.public_urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"

@@ -23,6 +23,8 @@ TOKEN_SCOPES = {
     "rights:read": "读取权利",
     "rights:write": "登记/修改权利",
     "law:read": "法律计算（期限、赔偿、代码校验）",
+    "evidence:read": "读取存证",
+    "evidence:write": "存证（含网页取证）",
     "audit:read": "读取审计日志",
 }
 TOKEN_PREFIX = "zb_"

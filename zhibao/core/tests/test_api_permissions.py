@@ -75,6 +75,11 @@ MATRIX = {
     ("GET", "/api/v1/law/rules"): lambda u: 200,
     ("POST", "/api/v1/law/damages"): lambda u: 200,
     ("POST", "/api/v1/law/thresholds"): lambda u: 200,
+    ("POST", "/api/v1/evidence/deposits"): lambda u: 201,
+    ("GET", "/api/v1/evidence/deposits/{deposit_no}"): lambda u: 200 if _sees_xinghe(u) else 404,
+    # an unsupported scheme: proves every role may reach the capture service without launching a browser
+    ("POST", "/api/v1/evidence/captures"): lambda u: 400,
+    ("GET", "/api/v1/public/verify"): lambda u: 200,
     ("GET", "/api/v1/powers"): lambda u: 200,
     ("POST", "/api/v1/powers"): lambda u: 201 if u.role == Role.RIGHT_HOLDER else 403,
     ("POST", "/api/v1/powers/{power_id}/revoke"):
@@ -100,25 +105,34 @@ def test_every_endpoint_is_in_the_permission_matrix(db):  # noqa: ANN001
 @pytest.mark.django_db
 def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, client_as):  # noqa: ANN001
     from zhibao.accounts import services as accounts
+    from zhibao.evidence import services as evidence
     from zhibao.rights.models import Right
 
     xinghe_org = orgs["xinghe"]
     right = Right.objects.get(number="45678901")
     gi = Right.objects.get(right_type="gi")
     token, _ = accounts.issue_token(actor=demo["xinghe"], name="matrix", scopes=["orgs:read"])
+    deposit = evidence.make_deposit(actor=demo["xinghe"], title="matrix", files=[],
+                                    statement="星河科技的书面声明").deposit
     # a separate, narrow power to revoke, so revoking it leaves the agent's general authority intact
     power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
                                              scope="notices")
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
-        params = {"token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk,
+        params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
             path = template.format(**{**params, "right_id": gi.pk} if template.endswith("gi-users") else params)
             body = _body(method, template, n, xinghe_org, orgs)
-            if template == "/api/v1/rights/import":
+            if template == "/api/v1/evidence/deposits":
+                upload = io.BytesIO(f"证据 {n}".encode())
+                upload.name = f"e{n}.txt"
+                response = client.post(path, {"title": f"证据 {n}", "files": upload})
+            elif template == "/api/v1/public/verify":
+                response = client.get(path, {"sha256": "0" * 64})
+            elif template == "/api/v1/rights/import":
                 upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
                 upload.name = "r.csv"
                 response = client.post(path, {"file": upload})
@@ -159,6 +173,8 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
         return {"right_type": "trademark", "actual_loss": "100000"}
     if template == "/api/v1/law/thresholds":
         return {"right_type": "trademark", "act": "counterfeit_mark", "illegal_business_volume": "62000"}
+    if template == "/api/v1/evidence/captures":
+        return {"url": "file:///etc/hostname"}
     if template == "/api/v1/powers":
         return {"agent": "daili", "scope": "rights"}
     if template == "/api/v1/powers/{power_id}/revoke":

@@ -1,0 +1,239 @@
+"""Tile storage of the Merkle log: every stored byte is covered by audit(), errors, concurrency, PostgreSQL.
+
+Why a separate file: test_merkle.py checks the tree against RFC 9162; this file checks the storage
+layout of zhibao.ledger.store (tiles of 64 hashes, entry bundles, the meta frontier) on SQLite
+and, when DATABASE_URL points at PostgreSQL, on PostgreSQL in throw-away tables.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zhibao.ledger import EMPTY_ROOT, LedgerError, MerkleLog, verify_consistency, verify_inclusion
+from zhibao.ledger.merkle import leaf_hash
+
+from . import reference as ref
+
+PG_URL = os.environ.get("DATABASE_URL", "")
+needs_pg = pytest.mark.skipif(not PG_URL.startswith("postgres"), reason="needs DATABASE_URL=postgres…")
+
+
+def _leaves(n: int, tag: bytes = b"") -> list[bytes]:
+    return [tag + b"leaf-%d-" % i + bytes([i % 256]) * (i % 7) for i in range(n)]
+
+
+def test_empty_log(tmp_path: Path) -> None:
+    with MerkleLog.open(str(tmp_path / "e.db")) as lg:
+        assert lg.size == 0 and lg.root() == EMPTY_ROOT and lg.root(0) == EMPTY_ROOT
+        assert lg.consistency_proof(0, 0) == []
+        assert lg.audit().ok
+        with pytest.raises(LedgerError):
+            lg.inclusion_proof(0)
+        with pytest.raises(LedgerError):
+            lg.leaf(0)
+        with pytest.raises(LedgerError):
+            lg.append_many([])
+        with pytest.raises(LedgerError):
+            lg.append_many(["text"])  # type: ignore[list-item]
+
+
+def test_requests_beyond_the_tree_raise_ledger_error(tmp_path: Path) -> None:
+    with MerkleLog.open(str(tmp_path / "b.db")) as lg:
+        lg.append_many(_leaves(10))
+        for call in (
+            lambda: lg.inclusion_proof(10),
+            lambda: lg.inclusion_proof(3, 11),
+            lambda: lg.inclusion_proof(5, 5),
+            lambda: lg.inclusion_proof(-1),
+            lambda: lg.consistency_proof(4, 11),
+            lambda: lg.consistency_proof(7, 6),
+            lambda: lg.root(11),
+            lambda: lg.leaf(10),
+            lambda: lg.leaf(-1),
+        ):
+            with pytest.raises(LedgerError) as exc:
+                call()
+            assert isinstance(exc.value, ValueError) and str(exc.value)
+
+
+def test_batches_across_tile_boundaries_match_reference(tmp_path: Path) -> None:
+    """Batch sizes around the 64-wide tiles: partial tiles must be extended, never corrupted."""
+    data: list[bytes] = []
+    with MerkleLog.open(str(tmp_path / "t.db")) as lg:
+        for k in (1, 62, 1, 1, 63, 64, 65, 127, 129, 4096 - 452, 1, 4097):
+            assert lg.append_many(_leaves(k, b"%d:" % len(data))) == len(data)
+            data += _leaves(k, b"%d:" % len(data))
+            assert lg.root() == ref.mth(data)
+        n = len(data)
+        for size in (1, 63, 64, 65, 128, 4096, n):
+            root = ref.mth(data[:size])
+            assert lg.root(size) == root
+            for i in {0, size // 3, size - 1}:
+                verify_inclusion(leaf_hash(data[i]), i, size, lg.inclusion_proof(i, size), root)
+                assert lg.leaf(i) == data[i]
+            for old in {1, size // 2 or 1, size - 1 or 1}:
+                verify_consistency(old, size, lg.consistency_proof(old, size), lg.root(old), root)
+        assert lg.audit().ok
+
+
+def _rows(db: Path) -> list[tuple[str, int, bytes]]:
+    con = sqlite3.connect(db)
+    try:
+        rows = [("tile", int(i), bytes(d)) for i, d in con.execute("SELECT id, data FROM ledger_tiles")]
+        rows += [
+            ("meta." + c, 1, bytes(v))
+            for c in ("root", "frontier")
+            for (v,) in con.execute(f"SELECT {c} FROM ledger_meta")
+        ]
+        return rows
+    finally:
+        con.close()
+
+
+def _write(db: Path, kind: str, key: int, value: bytes) -> None:
+    con = sqlite3.connect(db)
+    if kind == "tile":
+        con.execute("UPDATE ledger_tiles SET data = ? WHERE id = ?", (value, key))
+    else:
+        con.execute(f"UPDATE ledger_meta SET {kind.split('.')[1]} = ?", (value,))
+    con.commit()
+    con.close()
+
+
+def _flip_positions(blob: bytes) -> Iterator[int]:
+    yield from sorted(
+        {0, 1, 2, len(blob) // 3, len(blob) // 2, len(blob) - 33, len(blob) - 1} & set(range(len(blob)))
+    )
+
+
+def test_audit_finds_a_flipped_byte_anywhere(tmp_path: Path) -> None:
+    """Flip single bytes in every stored row (entry bundles, every hash level, root, frontier)."""
+    db = tmp_path / "a.db"
+    with MerkleLog.open(str(db)) as lg:
+        lg.append_many(_leaves(150))
+        lg.append(b"one more")
+        assert lg.audit().ok
+    rows = _rows(db)
+    assert len(rows) > 10
+    checked = 0
+    with MerkleLog.open(str(db)) as lg:
+        for kind, key, blob in rows:
+            for pos in _flip_positions(blob):
+                bad = blob[:pos] + bytes([blob[pos] ^ 0x01]) + blob[pos + 1 :]
+                _write(db, kind, key, bad)
+                rep = lg.audit()
+                assert not rep.ok and rep.problem, (kind, key, pos)
+                checked += 1
+            _write(db, kind, key, blob)
+        assert lg.audit().ok
+    assert checked > 50
+
+
+def test_audit_finds_deleted_and_truncated_rows(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    with MerkleLog.open(str(db)) as lg:
+        lg.append_many(_leaves(200))
+    for kind, key, blob in _rows(db):
+        if kind != "tile":
+            continue
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM ledger_tiles WHERE id = ?", (key,))
+        con.commit()
+        con.close()
+        with MerkleLog.open(str(db)) as lg:
+            assert not lg.audit().ok
+        con = sqlite3.connect(db)
+        con.execute("INSERT INTO ledger_tiles (id, data) VALUES (?, ?)", (key, blob))
+        con.commit()
+        con.close()
+        _write(db, "tile", key, blob[:-1])
+        with MerkleLog.open(str(db)) as lg:
+            assert not lg.audit().ok
+        _write(db, "tile", key, blob)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE ledger_meta SET size = size - 1")
+    con.commit()
+    con.close()
+    with MerkleLog.open(str(db)) as lg:
+        assert not lg.audit().ok
+
+
+def test_concurrent_writers_on_one_sqlite_file(tmp_path: Path) -> None:
+    """Two handles (as two web workers would have) append at once; BEGIN IMMEDIATE serialises them."""
+    db = str(tmp_path / "c.db")
+    MerkleLog.open(db).close()
+    got: dict[str, list[int]] = {"a": [], "b": []}
+
+    def work(tag: str) -> None:
+        with MerkleLog.open(db) as lg:
+            for i in range(40):
+                got[tag].append(lg.append(b"%s%d" % (tag.encode(), i)))
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with MerkleLog.open(db) as lg:
+        assert lg.size == 80 and sorted(got["a"] + got["b"]) == list(range(80))
+        for tag, idxs in got.items():
+            for i, idx in enumerate(idxs):
+                assert lg.leaf(idx) == b"%s%d" % (tag.encode(), i)
+        assert lg.audit().ok
+
+
+@pytest.fixture
+def pg_log() -> Iterator[tuple[str, str]]:
+    import psycopg
+
+    prefix = f"t_ledger_{uuid.uuid4().hex[:12]}"
+    try:
+        yield PG_URL, prefix
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as con:
+            for t in ("tiles", "meta"):
+                con.execute(f"DROP TABLE IF EXISTS {prefix}_{t}")
+
+
+@needs_pg
+def test_postgres_tiles_audit_and_concurrency(pg_log: tuple[str, str]) -> None:
+    import psycopg
+
+    url, prefix = pg_log
+    data: list[bytes] = []
+    with MerkleLog.open(url, prefix=prefix) as lg:
+        for k in (1, 63, 1, 70, 200, 3):
+            lg.append_many(_leaves(k, b"%d:" % len(data)))
+            data += _leaves(k, b"%d:" % len(data))
+        assert lg.root() == ref.mth(data) and lg.root(64) == ref.mth(data[:64])
+        assert lg.inclusion_proof(100, 300) == ref.path(100, data[:300])
+        assert lg.consistency_proof(65, len(data)) == ref.proof(65, data)
+        assert lg.leaf(299) == data[299] and lg.audit().ok
+
+    def work(tag: bytes) -> None:
+        with MerkleLog.open(url, prefix=prefix) as lg:
+            for i in range(15):
+                lg.append(tag + b"%d" % i)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in (b"x", b"y")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with MerkleLog.open(url, prefix=prefix) as lg:
+        assert lg.size == len(data) + 30 and lg.audit().ok
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(
+            f"UPDATE {prefix}_tiles SET data = overlay(data placing '\\xff'::bytea from 5 for 1) "
+            "WHERE level = 1 AND tile = 0"
+        )
+    with MerkleLog.open(url, prefix=prefix) as lg:
+        rep = lg.audit()
+        assert not rep.ok and rep.level == 1 and rep.index is not None and rep.index < 64
