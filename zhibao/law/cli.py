@@ -9,7 +9,10 @@ threshold is reached (0 means at least one is reached and a transfer decision is
 ``deadline``, ``damages`` and ``rules`` answer 0 whenever they compute.
 
 ``deadline --start`` takes a date (``2026-09-16``) or, for hour rules, a datetime; a datetime without
-an offset is taken as Beijing time (UTC+8), the platform's legal time zone.
+an offset is taken as Beijing time (UTC+8), the platform's legal time zone. ``--pause FROM:TO``
+(repeatable) stops the clock for a closed interval of days (see ``periods.deadline_with_pauses``).
+
+JSON input is read with decimals kept exact (``1234.56`` is never a binary float).
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from pydantic import BaseModel, ValidationError
 
-from zhibao.law import damages, periods, thresholds, uscc
+from zhibao.law import damages, districts, periods, thresholds, uscc
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -63,6 +67,8 @@ def _parser(out: TextIO) -> argparse.ArgumentParser:
     unit.add_argument("--hours", type=int)
     unit.add_argument("--rule", help="规则名称，见 `zhibao law rules`")
     p.add_argument("--extended", action="store_true", help="加上规则允许的一次延长")
+    p.add_argument("--pause", action="append", default=[], metavar="FROM:TO",
+                   help="期间中止的闭区间 YYYY-MM-DD:YYYY-MM-DD，可重复")
     p.add_argument("--json", action="store_true")
 
     for name, helptext in (("damages", "计算损害赔偿数额"), ("thresholds", "检查刑事追诉标准")):
@@ -70,9 +76,12 @@ def _parser(out: TextIO) -> argparse.ArgumentParser:
         p.add_argument("--input", required=True, help="JSON 文件路径，或 - 表示标准输入")
         if name == "damages":
             p.add_argument("--on", help="适用规则的日期 YYYY-MM-DD（默认今天）")
+        else:
+            p.add_argument("--found-on", help="发现涉嫌犯罪（接到移送报告）的日期 YYYY-MM-DD，覆盖输入中的 found_on")
         p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("rules", help="列出命名的期间规则")
+    p.add_argument("--all", action="store_true", help="列出每条规则的全部版本")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -96,15 +105,29 @@ def _start(text: str, hours: bool) -> date | datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
 
 
-def _read_json(source: str) -> dict[str, Any]:
+def _pauses(values: list[str]) -> list[tuple[date, date]]:
+    spans = []
+    for value in values:
+        first, sep, last = value.partition(":")
+        if not sep:
+            raise _BadInput(f"--pause 应为 FROM:TO（如 2026-03-05:2026-03-09）：{value!r}")
+        spans.append((_date(first, "--pause"), _date(last, "--pause")))
+    return spans
+
+
+def _read_json(source: str, stdin: TextIO) -> dict[str, Any]:
     try:
-        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()  # noqa: SIM115
+        if source == "-":
+            text = stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
     except OSError as exc:
         raise _BadInput(f"无法读取输入文件 cannot read {source}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise _BadInput(f"输入文件不是 UTF-8 文本 not UTF-8: {source}") from None
     try:
-        body = json.loads(text)
+        body = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise _BadInput(f"JSON 无效 invalid JSON: {exc.msg}（第{exc.lineno}行第{exc.colno}列）") from None
     if not isinstance(body, dict):
@@ -128,36 +151,48 @@ def _emit(out: TextIO, as_json: bool, body: Any, lines: list[str]) -> None:
             print(line, file=out)
 
 
-def _cmd_uscc(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_uscc(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     result = uscc.validate(args.code)
     body = {"code": result.code, "valid": result.valid, "errors": result.errors, "warnings": result.warnings,
             "division_code": result.division_code, "entity_type": result.entity_type}
-    lines = [("有效" if result.valid else "无效") + f"：{result.code}"] + [f"  {x}" for x in
-                                                                        result.errors + result.warnings]
+    lines = [("有效" if result.valid else "无效") + f"：{result.code}"]
+    if result.valid and result.division_code:
+        place = districts.division_name(result.division_code) or districts.province_name(result.division_code) or ""
+        lines.append(f"  登记管理部门：{result.registration_authority}；机构类别：{result.entity_type}；"
+                     f"行政区划：{result.division_code} {place}".rstrip())
+    lines += [f"  {x}" for x in result.errors + result.warnings]
     _emit(out, args.json, body, lines)
     return 0 if result.valid else 1
 
 
-def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_deadline(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     hourly = args.hours is not None or (args.rule is not None and periods.get_rule(args.rule).unit == "hours")
     start = _start(args.start, hourly)
-    if args.rule is not None:
+    pauses = _pauses(args.pause)
+    if args.extended and args.rule is None:
+        raise _BadInput("--extended 只能与 --rule 一起使用")
+    if pauses:
+        if args.working_days is not None or args.months is not None or args.hours is not None:
+            raise _BadInput("--pause 只能与 --days 或 --rule 一起使用")
+        assert isinstance(start, date)
+        result = periods.deadline_with_pauses(start, args.rule if args.rule is not None else args.days, pauses,
+                                              extended=args.extended)
+    elif args.rule is not None:
         result = periods.deadline_for(args.rule, start, extended=args.extended)
     else:
-        if args.extended:
-            raise _BadInput("--extended 只能与 --rule 一起使用")
         result = periods.deadline(start, days=args.days, working_days=args.working_days, months=args.months,
                                   hours=args.hours)
     body = result.as_dict()
-    lines = [f"截止：{body['deadline']}（起算 {body['start']}，{result.amount} {result.unit}）",
+    lines = [f"截止：{body['deadline']}（起算 {body['start']}，{result.amount}{periods.UNIT_NAMES[result.unit]}"
+             f"{'，含延长' if result.extended else ''}{f'，中止 {result.paused_days} 日' if result.paused_days else ''}）",
              f"依据：{result.source}"]
-    lines += [f"  顺延跳过 {d.isoformat()} {reason}" for d, reason in result.skipped]
+    lines += [f"  跳过休息日 {d.isoformat()} {reason}" for d, reason in result.skipped]
     _emit(out, args.json, body, lines)
     return 0
 
 
-def _cmd_damages(args: argparse.Namespace, out: TextIO) -> int:
-    inp = _validate(damages.DamagesInput, _read_json(args.input))
+def _cmd_damages(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    inp = _validate(damages.DamagesInput, _read_json(args.input, stdin))
     on = _date(args.on, "--on") if args.on else None
     result = damages.calculate(inp, on=on)
     lines = [f"赔偿总额：{result.total} 元（依据 {result.basis}，规则 {result.rule_version}）"]
@@ -167,8 +202,11 @@ def _cmd_damages(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _cmd_thresholds(args: argparse.Namespace, out: TextIO) -> int:
-    facts = _validate(thresholds.CaseFacts, _read_json(args.input))
+def _cmd_thresholds(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    body_in = _read_json(args.input, stdin)
+    if args.found_on:
+        body_in["found_on"] = _date(args.found_on, "--found-on").isoformat()
+    facts = _validate(thresholds.CaseFacts, body_in)
     findings = thresholds.check(facts)
     required = thresholds.transfer_required(findings)
     body = {"transfer_required": required, "findings": [f.model_dump(mode="json") for f in findings]}
@@ -179,12 +217,13 @@ def _cmd_thresholds(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if required else 1
 
 
-def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_rules(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
+    chosen = periods.RULE_VERSIONS if args.all else tuple(periods.RULES.values())
     rows = [{"name": r.name, "title": r.title, "unit": r.unit, "amount": r.amount, "extension": r.extension,
-             "source": r.source, "effective": r.effective.isoformat(), "note": r.note}
-            for r in periods.RULES.values()]
-    lines = [f"{r['name']}: {r['title']} — {r['amount']} {r['unit']}（{r['source']}，{r['effective']} 起）"
-             for r in rows]
+             "source": r.source, "effective": r.effective.isoformat(), "note": r.note} for r in chosen]
+    lines = [f"{r.name}: {r.title} — {r.amount}{periods.UNIT_NAMES[r.unit]}"
+             f"{f'（可延长{r.extension}{periods.UNIT_NAMES[r.unit]}）' if r.extension else ''}"
+             f"（{r.source}，{r.effective.isoformat()} 起施行）" for r in chosen]
     _emit(out, args.json, rows, lines)
     return 0
 
@@ -193,15 +232,16 @@ COMMANDS = {"uscc": _cmd_uscc, "deadline": _cmd_deadline, "damages": _cmd_damage
             "thresholds": _cmd_thresholds, "rules": _cmd_rules}
 
 
-def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
+         stdin: TextIO | None = None) -> int:
     """Run one subcommand; returns the exit code instead of exiting (the caller decides)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser(out).parse_args(argv)
-        return COMMANDS[args.command](args, out)
+        return COMMANDS[args.command](args, out, stdin or sys.stdin)
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
-    except (_BadInput, ValueError) as exc:  # DamagesError, CalendarUnavailable, unknown rule …
+    except (_BadInput, ValueError, OverflowError) as exc:  # DamagesError, CalendarUnavailable, unknown rule …
         message = " ".join(str(exc).split())
         print(f"zhibao law: {message}", file=err)
         return 2

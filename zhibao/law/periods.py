@@ -1,22 +1,28 @@
 """Statutory time limits (期间) computed the way the Civil Code counts them.
 
-Why a module of its own: every clock on the platform (counter-notice, adjudication,
-criminal transfer, credit hearing) must agree with the court's way of counting, and
-every answer must say which rule it used and which rest days moved it.
+Why a module of its own: every clock on the platform (counter-notice, adjudication, criminal
+transfer, credit hearing) must agree with the way a court counts, and every answer must say which
+rule it used and which rest days moved it.
 
-Counting rules (民法典第二百零一条至第二百零四条):
+Counting rules (民法典第二百条至第二百零四条), Beijing time:
 
-* days: the start day is not counted (第二百零一条); if the last day is a statutory
-  rest day (weekend or public holiday) the period ends on the first working day
-  after it (第二百零三条). Weekend days declared working days (调休) are working days.
-* working days: N working days after the start day; rest days are passed over.
-* months: the corresponding day of the month N months later; if that month has no
-  such day, its last day (第二百零二条); then moved off rest days like a day period.
-* hours: counted from the moment given (第二百零一条第一款 "按照小时计算期间的，自法律
-  规定或者当事人约定的时间开始计算"), on a timezone-aware datetime; not moved off rest days.
+* days: the start day is not counted (第二百零一条第二款); if the last day is a statutory rest day
+  (weekend or public holiday) the period ends on the first working day after it (第二百零三条第一款).
+  A weekend day declared a working day (调休) is a working day. ``skipped`` lists the rest days that
+  moved the deadline.
+* working days: the N-th working day after the start day; ``skipped`` lists the rest days passed over.
+* months: the corresponding day N months later; if that month has no such day, its last day
+  (第二百零二条); then moved off rest days like a day period. A permitted extension (e.g. adjudication:
+  3 months + 1) runs from the end of the original period (end-of-month clamping applied to each part),
+  and only the final day of the whole period is moved off rest days — the original end is not a day on
+  which anything must be done.
+* hours: from the given moment (第二百零一条第一款), on a timezone-aware datetime; not moved off rest
+  days (the roll-forward of 第二百零三条 concerns a *last day*).
 
-Holidays and 调休 working weekends come from ``chinese_calendar`` only. A date outside
-the years that package covers raises :class:`CalendarUnavailable` instead of guessing.
+Holidays and 调休 working weekends come from ``chinese_calendar`` only. A date outside the years that
+package covers raises :class:`CalendarUnavailable` (a ValueError) naming the covered range, never a
+guess. The named rules are data (``data/period_rules.json``) with their legal source and effective
+date; a start date selects the version in force on it.
 """
 
 from __future__ import annotations
@@ -26,11 +32,15 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from pathlib import Path
+from typing import Literal, NamedTuple
 
 import chinese_calendar as cc
 
+from zhibao.law._data import parse_rows, read_rows
+
 Unit = Literal["days", "working_days", "hours", "months"]
+UNIT_NAMES: dict[str, str] = {"days": "日", "working_days": "个工作日", "hours": "小时", "months": "个月"}
 
 CIVIL_CODE_COUNTING = "民法典第二百零一条至第二百零四条"
 
@@ -43,36 +53,56 @@ HOLIDAY_NAMES_ZH: dict[str, str] = {
     "Dragon Boat Festival": "端午节",
     "National Day": "国庆节",
     "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
 
 class CalendarUnavailable(ValueError):
-    """The holiday calendar has no data for a date the computation needs."""
+    """The holiday calendar has no data for a date the computation needs (never guessed)."""
+
+
+class RestDay(NamedTuple):
+    """A rest day that moved or was excluded from a period, with the reason shown to users."""
+
+    date: date
+    reason: str
 
 
 @functools.cache
 def supported_years() -> tuple[int, int]:
-    """First and last year ``chinese_calendar`` has official holiday data for."""
+    """First and last year ``chinese_calendar`` has official holiday arrangements for."""
     years = [d.year for d in cc.holidays]
     return min(years), max(years)
+
+
+def _unavailable(year: int | str) -> CalendarUnavailable:
+    first, last = supported_years()
+    return CalendarUnavailable(
+        f"节假日日历没有 {year} 年的数据（chinese_calendar 仅支持 {first}–{last} 年，请升级该包）；"
+        f"holiday calendar covers only {first}-{last}"
+    )
 
 
 def _check(d: date) -> None:
     first, last = supported_years()
     if not first <= d.year <= last:
-        raise CalendarUnavailable(
-            f"节假日日历没有 {d.year} 年的数据（chinese_calendar 仅支持 {first}–{last} 年）；"
-            f"holiday calendar covers only {first}-{last}"
-        )
+        raise _unavailable(d.year)
+
+
+def _plus(d: date, days: int) -> date:
+    """``d + days`` that reports a date beyond ``date.max`` as outside the calendar, not OverflowError."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        raise _unavailable("9999 以后") from None
 
 
 def _workday(d: date) -> bool:
     """``chinese_calendar.is_workday`` without its per-call range scan (callers have run ``_check``).
 
-    Same rule as the package, on the package's own tables: a declared working day (调休) works,
-    a listed holiday rests, otherwise Monday-Friday work. A test compares it with ``cc.is_workday``
-    on every supported date.
+    Same rule as the package, on the package's own tables: a declared working day (调休) works, a listed
+    holiday rests, otherwise Monday-Friday work. A test compares it with ``cc.is_workday`` on every
+    supported date.
     """
     if d in cc.workdays:
         return True
@@ -82,14 +112,14 @@ def _workday(d: date) -> bool:
 def is_working_day(d: date) -> bool:
     """True for a working day, including a weekend day declared a working day (调休)."""
     _check(d)
-    return bool(cc.is_workday(d))
+    return _workday(d)
 
 
 def rest_reason(d: date) -> str:
-    """Why ``d`` is a rest day: the holiday's Chinese name, or "周末"."""
+    """Why ``d`` is a rest day: the holiday's Chinese name, else "周末"."""
     _check(d)
-    on_holiday, name = cc.get_holiday_detail(d)
-    if on_holiday and name is not None:
+    name = cc.holidays.get(d)
+    if name is not None:
         key = name.value if hasattr(name, "value") else str(name)
         return HOLIDAY_NAMES_ZH.get(key, key)
     return "周末"
@@ -101,18 +131,23 @@ def working_days_between(a: date, b: date) -> int:
         return -working_days_between(b, a)
     _check(a)
     _check(b)
-    count = 0
-    d = a + timedelta(days=1)
-    while d <= b:
-        if _workday(d):
-            count += 1
-        d += timedelta(days=1)
-    return count
+    return sum(1 for i in range(1, (b - a).days + 1) if _workday(a + timedelta(days=i)))
 
+
+def add_months(d: date, months: int) -> date:
+    """Same day ``months`` later, clamped to that month's last day (民法典第二百零二条)."""
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    if not 1 <= year <= 9999:
+        raise _unavailable(year)
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+# --- named rules (data) ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Rule:
-    """A named statutory period: data, so a change in the law is a change of row."""
+    """One version of a named statutory period, loaded from ``data/period_rules.json``."""
 
     name: str
     title: str
@@ -123,35 +158,46 @@ class Rule:
     extension: int | None = None  # one extension of this many ``unit`` allowed, if any
     note: str = ""
 
+    def __post_init__(self) -> None:
+        if self.amount <= 0 or (self.extension is not None and self.extension <= 0):
+            raise ValueError("期间及延长期应为正整数")
+        if not self.source.strip():
+            raise ValueError("每条规则都需要法律依据 source")
 
-RULES: dict[str, Rule] = {r.name: r for r in (
-    Rule("ecommerce_counter_notice", "转送不侵权声明后权利人投诉或起诉", "days", 15,
-         "《中华人民共和国电子商务法》第四十三条第二款", date(2019, 1, 1)),
-    Rule("ecommerce_notarisation_extension", "因公证、认证等原因延迟的最长期限", "working_days", 20,
-         "法释〔2020〕9号《最高人民法院关于涉网络知识产权侵权纠纷几个法律适用问题的批复》第二条 [check]",
-         date(2020, 9, 14), note="最长不超过20个工作日"),
-    Rule("adjudication_acceptance", "专利侵权纠纷行政裁决：决定是否立案", "working_days", 5,
-         "《专利行政执法办法》（国家知识产权局令第71号）第十三条 [check]", date(2015, 7, 1)),
-    Rule("adjudication_decision", "专利侵权纠纷行政裁决：结案", "months", 3,
-         "《专利行政执法办法》（国家知识产权局令第71号）第二十一条 [check]", date(2015, 7, 1),
-         extension=1, note="案情复杂经批准可延长一次，最多1个月"),
-    Rule("criminal_transfer_decision", "发现涉嫌犯罪后作出是否移送的决定", "days", 3,
-         "《行政执法机关移送涉嫌犯罪案件的规定》（国务院令第310号，2020年国务院令第730号修订）第五条",
-         date(2001, 7, 9)),
-    Rule("criminal_handover", "批准移送后向公安机关移送", "hours", 24,
-         "《行政执法机关移送涉嫌犯罪案件的规定》（国务院令第310号）第五条第二款 [check]", date(2001, 7, 9)),
-    Rule("mediation_judicial_confirmation", "调解协议生效后共同申请司法确认", "days", 30,
-         "《中华人民共和国人民调解法》第三十三条；《民事诉讼法》第二百零五条", date(2011, 1, 1)),
-    Rule("fair_complaint", "展会知识产权投诉处理或转交", "hours", 24,
-         "《展会知识产权保护办法》（商务部、国家工商总局、国家版权局、国家知识产权局2006年第1号令）[check]",
-         date(2006, 3, 1)),
-    Rule("credit_statement_defence", "列入失信名单前的陈述、申辩", "working_days", 5,
-         "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）第十四条 [check]",
-         date(2021, 9, 1)),
-    Rule("trademark_opposition", "初步审定公告后提出商标异议", "months", 3,
-         "《中华人民共和国商标法》第三十三条", date(2014, 5, 1)),
-)}
 
+def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
+    """Every version of every named rule (the packaged table, or a draft table at ``path``)."""
+    return parse_rows(Rule, read_rows("period_rules.json", path), "period_rules.json")
+
+
+RULE_VERSIONS: tuple[Rule, ...] = load_rules()
+
+#: The newest version of each named rule, by name (what ``zhibao law rules`` lists).
+RULES: dict[str, Rule] = {}
+for _rule in RULE_VERSIONS:  # table order; a later-effective version replaces an earlier one in place
+    if _rule.name not in RULES or RULES[_rule.name].effective < _rule.effective:
+        RULES[_rule.name] = _rule
+
+
+def get_rule(rule_name: str) -> Rule:
+    """The newest version of the named rule, or ValueError listing the known names."""
+    try:
+        return RULES[rule_name]
+    except KeyError:
+        raise ValueError(f"未知的期间规则：{rule_name}（可用：{', '.join(sorted(RULES))}）") from None
+
+
+def rule_for(rule_name: str, on: date) -> Rule:
+    """The version of the named rule in force on ``on``; ValueError if the rule did not exist yet."""
+    get_rule(rule_name)
+    versions = [r for r in RULE_VERSIONS if r.name == rule_name and r.effective <= on]
+    if not versions:
+        first = min(r.effective for r in RULE_VERSIONS if r.name == rule_name)
+        raise ValueError(f"规则 {rule_name} 自 {first.isoformat()} 起施行，起算日 {on.isoformat()} 早于施行日")
+    return max(versions, key=lambda r: r.effective)
+
+
+# --- results and computation -----------------------------------------------------------------
 
 @dataclass
 class Deadline:
@@ -163,108 +209,113 @@ class Deadline:
     source: str
     unit: Unit
     amount: int
-    skipped: list[tuple[date, str]] = field(default_factory=list)
+    skipped: list[RestDay] = field(default_factory=list)
     paused_days: int = 0
+    extended: bool = False
+    title: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (ISO dates) used by the CLI and the API."""
         return {
             "start": self.start.isoformat(), "deadline": self.deadline.isoformat(), "rule": self.rule,
-            "source": self.source, "unit": self.unit, "amount": self.amount,
+            "title": self.title, "source": self.source, "unit": self.unit, "amount": self.amount,
+            "extended": self.extended,
             "skipped": [{"date": d.isoformat(), "reason": r} for d, r in self.skipped],
             "paused_days": self.paused_days,
         }
 
 
-def add_months(d: date, months: int) -> date:
-    """Same day ``months`` later, clamped to that month's last day (民法典第二百零二条)."""
-    index = d.month - 1 + months
-    year, month = d.year + index // 12, index % 12 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+Pauses = Sequence[tuple[date, date]]
 
 
-def _roll_forward(last: date) -> tuple[date, list[tuple[date, str]]]:
-    """Move a last day that is a rest day to the next working day, recording what was skipped."""
-    skipped: list[tuple[date, str]] = []
-    d = last
-    _check(d)
-    while not _workday(d):
-        skipped.append((d, rest_reason(d)))
-        d += timedelta(days=1)
-        _check(d)
-    return d, skipped
-
-
-def _as_date(start: date | datetime) -> date:
-    return start.date() if isinstance(start, datetime) else start
-
-
-def _paused(d: date, pauses: Sequence[tuple[date, date]]) -> bool:
-    return any(a <= d <= b for a, b in pauses)
-
-
-def _count_days(start: date, days: int, pauses: Sequence[tuple[date, date]]) -> tuple[date, int]:
-    """The last counted day of a ``days`` period, paused days not counted; and how many were paused."""
-    d, counted, paused = start, 0, 0
-    while counted < days:
-        d += timedelta(days=1)
-        if _paused(d, pauses):
-            paused += 1
+def _merge(pauses: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Sorted, non-overlapping closed intervals; overlapping or adjacent pauses merge (counted once)."""
+    spans = sorted((a, b) for a, b in pauses)
+    for a, b in spans:
+        if b < a:
+            raise ValueError(f"中止区间结束早于开始：{a.isoformat()} – {b.isoformat()}")
+    merged: list[tuple[date, date]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
         else:
-            counted += 1
-    return d, paused
+            merged.append((a, b))
+    return merged
 
 
-def _count_working(start: date, n: int, pauses: Sequence[tuple[date, date]]
-                   ) -> tuple[date, list[tuple[date, str]], int]:
+def _count_days(start: date, days: int, pauses: Pauses) -> tuple[date, int]:
+    """Last day of a ``days`` period that skips paused days; and how many paused days it passed over.
+
+    Arithmetic over the merged pause intervals, so a long period costs nothing extra.
+    """
+    d, remaining, paused = start, days, 0
+    for a, b in pauses:
+        if b <= d:
+            continue
+        gap = (a - d).days - 1 if a > d else 0  # unpaused days strictly between d and the pause
+        if remaining <= gap:
+            break
+        remaining -= gap
+        paused += (b - max(a, _plus(d, 1))).days + 1
+        d = b
+    return _plus(d, remaining), paused
+
+
+def _count_working(start: date, n: int, pauses: Pauses) -> tuple[date, list[RestDay], int]:
+    """The n-th working day after ``start`` not inside a pause; rest days passed over; paused days."""
     d, counted, paused = start, 0, 0
-    skipped: list[tuple[date, str]] = []
+    skipped: list[RestDay] = []
     _check(start)
     while counted < n:
-        d += timedelta(days=1)
+        d = _plus(d, 1)
         _check(d)
-        if _paused(d, pauses):
+        if any(a <= d <= b for a, b in pauses):
             paused += 1
         elif _workday(d):
             counted += 1
         else:
-            skipped.append((d, rest_reason(d)))
+            skipped.append(RestDay(d, rest_reason(d)))
     return d, skipped, paused
 
 
-def _compute(start: date | datetime, unit: Unit, amount: int, pauses: Sequence[tuple[date, date]] = ()
-             ) -> tuple[date | datetime, list[tuple[date, str]], int]:
-    if amount < 0:
+def _roll_forward(last: date) -> tuple[date, list[RestDay]]:
+    """Move a last day that is a rest day to the next working day, recording what was skipped."""
+    skipped: list[RestDay] = []
+    d = last
+    _check(d)
+    while not _workday(d):
+        skipped.append(RestDay(d, rest_reason(d)))
+        d = _plus(d, 1)
+        _check(d)
+    return d, skipped
+
+
+def _compute(start: date | datetime, unit: Unit, amount: int, extension: int = 0, pauses: Pauses = ()
+             ) -> tuple[date | datetime, list[RestDay], int]:
+    if amount < 0 or extension < 0:
         raise ValueError(f"期间不能为负数：{amount}")
     if unit == "hours":
-        if not isinstance(start, datetime) or start.tzinfo is None or start.utcoffset() is None:
+        if not isinstance(start, datetime) or start.utcoffset() is None:
             raise ValueError("按小时计算的期间需要带时区的开始时间（如 2026-09-16T10:00+08:00）")
         if pauses:
             raise ValueError("按小时计算的期间不支持中止")
-        return start + timedelta(hours=amount), [], 0
-    first = _as_date(start)
+        try:
+            return start + timedelta(hours=amount + extension), [], 0
+        except OverflowError:
+            raise ValueError(f"期间过长：{amount} 小时") from None
+    first = start.date() if isinstance(start, datetime) else start
     _check(first)
     if unit == "working_days":
-        return _count_working(first, amount, pauses)
+        return _count_working(first, amount + extension, pauses)
     if unit == "days":
-        last, paused = _count_days(first, amount, pauses)
+        total = amount + extension
     elif unit == "months":
-        last = add_months(first, amount)
-        paused = 0
-        if pauses:
-            # Extend by every paused calendar day inside the running period (the period grows as it is
-            # extended, so a pause just after the original end can still fall inside it).
-            extra = 0
-            while True:
-                end = last + timedelta(days=extra)
-                inside = sum(1 for i in range(1, (end - first).days + 1)
-                             if _paused(first + timedelta(days=i), pauses))
-                if inside == extra:
-                    break
-                extra = inside
-            last, paused = last + timedelta(days=extra), extra
+        end = add_months(first, amount)
+        total = ((add_months(end, extension) if extension else end) - first).days
     else:
         raise ValueError(f"未知的期间单位：{unit}")
+    last, paused = _count_days(first, total, pauses)
+    _check(last)
     deadline_day, skipped = _roll_forward(last)
     return deadline_day, skipped, paused
 
@@ -272,57 +323,53 @@ def _compute(start: date | datetime, unit: Unit, amount: int, pauses: Sequence[t
 def deadline(start: date | datetime, *, days: int | None = None, working_days: int | None = None,
              hours: int | None = None, months: int | None = None) -> Deadline:
     """Deadline of a period given in exactly one unit; see the module docstring for the counting rules."""
-    given = {k: v for k, v in (("days", days), ("working_days", working_days), ("hours", hours),
-                               ("months", months)) if v is not None}
+    given = [(u, v) for u, v in (("days", days), ("working_days", working_days), ("hours", hours),
+                                 ("months", months)) if v is not None]
     if len(given) != 1:
         raise ValueError("需要且只需要一个期间单位：days、working_days、hours 或 months")
-    unit_name, amount = next(iter(given.items()))
+    unit_name, amount = given[0]
     unit: Unit = unit_name  # type: ignore[assignment]
     end, skipped, _ = _compute(start, unit, amount)
     return Deadline(start=start, deadline=end, rule=None, source=CIVIL_CODE_COUNTING, unit=unit,
                     amount=amount, skipped=skipped)
 
 
-def get_rule(rule_name: str) -> Rule:
-    """The named rule, or ValueError listing the known names."""
-    try:
-        return RULES[rule_name]
-    except KeyError:
-        raise ValueError(f"未知的期间规则：{rule_name}（可用：{', '.join(sorted(RULES))}）") from None
-
-
-def deadline_for(rule_name: str, start: date | datetime, *, extended: bool = False) -> Deadline:
-    """Deadline under a named rule; ``extended`` adds the rule's one permitted extension."""
-    rule = get_rule(rule_name)
-    amount = rule.amount
+def _by_rule(rule_name: str, start: date | datetime, extended: bool, pauses: Pauses) -> Deadline:
+    rule = rule_for(rule_name, start.date() if isinstance(start, datetime) else start)
+    extension = 0
     if extended:
         if rule.extension is None:
             raise ValueError(f"规则 {rule_name} 不允许延长")
-        amount += rule.extension
-    end, skipped, _ = _compute(start, rule.unit, amount)
+        extension = rule.extension
+    end, skipped, paused = _compute(start, rule.unit, rule.amount, extension, pauses)
     return Deadline(start=start, deadline=end, rule=rule.name, source=f"{rule.source}；{CIVIL_CODE_COUNTING}",
-                    unit=rule.unit, amount=amount, skipped=skipped)
+                    unit=rule.unit, amount=rule.amount + extension, skipped=skipped, paused_days=paused,
+                    extended=extended, title=rule.title)
 
 
-def deadline_with_pauses(start: date, rule_or_days: str | int, pauses: Iterable[tuple[date, date]]
-                         ) -> Deadline:
-    """Deadline when the clock stops for some intervals (e.g. 中止 while awaiting notarisation).
+def deadline_for(rule_name: str, start: date | datetime, *, extended: bool = False) -> Deadline:
+    """Deadline under a named rule (the version in force on ``start``); ``extended`` adds its one extension."""
+    return _by_rule(rule_name, start, extended, ())
 
-    Definition: each pause ``(from, to)`` is a closed interval of calendar days during which the
-    period does not run. A paused day inside the running period is not counted, so the deadline
-    moves one calendar day later per paused day (for working-day rules, paused working days are
-    simply not counted; ``paused_days`` reports every paused day the count passed over). Overlapping pauses count once. Pauses before the start or after
-    the (extended) end have no effect. The usual rest-day roll-forward is applied last.
+
+def deadline_with_pauses(start: date, rule: str | int, pauses: Iterable[tuple[date, date]], *,
+                         extended: bool = False) -> Deadline:
+    """Deadline when the clock stops for some intervals (中止, e.g. waiting for an appraisal).
+
+    Definition: each pause ``(from, to)`` is a closed interval of calendar days during which the period
+    does not run; overlapping or adjacent pauses merge. Day and month periods: the period must contain
+    its full length of unpaused days after the start day (a month period's length is its calendar
+    days), so each paused day inside it moves the last day one calendar day later — including pauses
+    that only fall inside once the period has grown. Working-day periods: paused days are simply not
+    counted. Pauses before the start or after the end change nothing. ``paused_days`` is the number of
+    paused days the period passed over. The rest-day roll-forward applies to the final last day only.
+    Hour periods cannot be paused. ``rule`` is a rule name or a number of calendar days.
     """
-    spans = [(a, b) for a, b in pauses]
-    for a, b in spans:
-        if b < a:
-            raise ValueError(f"中止区间结束早于开始：{a} – {b}")
-    if isinstance(rule_or_days, int):
-        rule_name, unit, amount, source = None, "days", rule_or_days, CIVIL_CODE_COUNTING
-    else:
-        rule = get_rule(rule_or_days)
-        rule_name, unit, amount, source = rule.name, rule.unit, rule.amount, rule.source
-    end, skipped, paused = _compute(start, unit, amount, spans)  # type: ignore[arg-type]
-    return Deadline(start=start, deadline=end, rule=rule_name, source=source, unit=unit,  # type: ignore[arg-type]
-                    amount=amount, skipped=skipped, paused_days=paused)
+    merged = _merge(pauses)
+    if isinstance(rule, int):
+        if extended:
+            raise ValueError("按天数计算时没有可延长的规则")
+        end, skipped, paused = _compute(start, "days", rule, 0, merged)
+        return Deadline(start=start, deadline=end, rule=None, source=CIVIL_CODE_COUNTING, unit="days",
+                        amount=rule, skipped=skipped, paused_days=paused)
+    return _by_rule(rule, start, extended, merged)

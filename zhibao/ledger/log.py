@@ -1,18 +1,20 @@
 """The append-only RFC 9162 Merkle log over SQL storage.
 
 Why this design: every complete subtree hash is written exactly once, at the append that completes
-it (packed 256 to a tile row, see :mod:`zhibao.ledger.store`). An append of k leaves hashes the
+it (packed 64 to a tile row, see :mod:`zhibao.ledger.store`). An append of k leaves hashes the
 batch in memory, reading only the stored right frontier and the partial last tile of each level it
 extends, so appends cost O(k + log n); roots and proofs cost O(log n) point reads, never a rebuild.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import struct
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .merkle import EMPTY_ROOT, HASH_SIZE, LedgerError, consistency_plan, fold, inclusion_plan, range_nodes
 from .store import TILE, Store, open_store
@@ -84,12 +86,29 @@ def _unbundle(blob: bytes) -> list[bytes]:
     return out
 
 
+def _locked[F: Callable[..., Any]](fn: F) -> F:
+    """Serialise use of one handle's connection across threads.
+
+    Why: a sqlite3/psycopg connection has one transaction at a time; without this, a read from
+    another thread would run inside a concurrent append's open transaction and could observe
+    (and cache) a size that is then rolled back.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(self: MerkleLog, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return fn(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class MerkleLog:
     """An append-only transparency log; open with :meth:`open`, close with :meth:`close`."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._seen = 0  # largest size observed; append-only, so any size up to it stays valid
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, url: str, *, prefix: str = "ledger") -> MerkleLog:
@@ -100,6 +119,7 @@ class MerkleLog:
         """
         return cls(open_store(url, prefix))
 
+    @_locked
     def close(self) -> None:
         self._store.close()
 
@@ -114,11 +134,14 @@ class MerkleLog:
         """Append one leaf in its own committed transaction; returns its index."""
         return self.append_many([data])
 
+    @_locked
     def append_many(self, items: Sequence[bytes]) -> int:
         """Append leaves in one transaction; returns the first new index. Durable once returned."""
+        if not isinstance(items, list | tuple):
+            items = list(items)  # tolerate iterators: they are consumed exactly once below
         if not items:
             raise LedgerError("append_many needs at least one item")
-        if all(type(d) is bytes for d in items):
+        if set(map(type, items)) == {bytes}:  # C-level check; the common case
             datas = list(items)
         else:
             datas = []
@@ -221,6 +244,7 @@ class MerkleLog:
 
     # -- reading ----------------------------------------------------------------------------
     @property
+    @_locked
     def size(self) -> int:
         """Current number of leaves (committed)."""
         return self._store.read_meta()[0]
@@ -243,6 +267,7 @@ class MerkleLog:
             raise LedgerError(f"storage is missing the hash of (level {lv}, index {i}) (corrupt log?)")
         return out
 
+    @_locked
     def root(self, size: int | None = None) -> bytes:
         """Root hash of the tree of ``size`` leaves (default: current size)."""
         current, root, _ = self._store.read_meta()
@@ -255,6 +280,7 @@ class MerkleLog:
         got = self._hashes(keys)
         return fold([got[k] for k in keys])
 
+    @_locked
     def head(self) -> tuple[int, bytes]:
         """(size, root) read together, for checkpoints."""
         size, root, _ = self._store.read_meta()
@@ -268,6 +294,7 @@ class MerkleLog:
         cp = Checkpoint(origin or signer.name, size, root, tuple(extensions))
         return sign_note(cp.format(), signer)
 
+    @_locked
     def leaf(self, index: int) -> bytes:
         """The stored data of leaf ``index``."""
         size = self.size
@@ -283,6 +310,7 @@ class MerkleLog:
         got = self._hashes([k for group in plan for k in group])
         return [fold([got[k] for k in group]) for group in plan]
 
+    @_locked
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """RFC 9162 inclusion proof for leaf ``index`` in the tree of ``size`` leaves."""
         size = self._size_or_current(size)
@@ -290,6 +318,7 @@ class MerkleLog:
             raise LedgerError(f"leaf index {index} is beyond tree size {size}")
         return self._materialise(inclusion_plan(index, size))
 
+    @_locked
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
         """RFC 9162 consistency proof from ``old_size`` to ``new_size`` (default: current size)."""
         new_size = self._size_or_current(new_size)
@@ -318,6 +347,7 @@ class MerkleLog:
         if expected != size:
             rep.ok, rep.level, rep.index, rep.problem = False, 0, expected, f"leaf {expected} is missing"
 
+    @_locked
     def audit(self) -> AuditReport:
         """Recompute every leaf hash, node hash, the frontier and the root from stored leaf data.
 
@@ -343,7 +373,7 @@ class MerkleLog:
                 n = min(TILE, count - t * TILE)
                 want_b = want[1] if want and want[0] == t else b""
                 got_b = got[1] if got and got[0] == t else b""
-                for j in range(n):
+                for j in range(n) if want_b != got_b else ():  # locate the first differing hash
                     a, b = want_b[j * 32 : j * 32 + 32], got_b[j * 32 : j * 32 + 32]
                     if a != b or len(a) != HASH_SIZE:
                         what = (
@@ -372,6 +402,11 @@ class MerkleLog:
                 rep.problem = f"(level {lv}) stores a tile {extra[0]} beyond the tree size"
                 return rep
             lv += 1
+        top = st.max_level()
+        if top is not None and (top >= lv or not size):
+            rep.ok, rep.level = False, top
+            rep.problem = f"level {top} stores rows beyond the tree of size {size}"
+            return rep
         keys = range_nodes(0, size)
         frontier = b"".join(self._hashes(keys).values()) if size else b""
         if frontier != fblob:

@@ -5,11 +5,11 @@ Why this layout (two tables per log, ``<prefix>_tiles`` and ``<prefix>_meta``):
 * ``tiles(level, tile, data)`` holds *every* complete subtree hash, packed 64 to a row in the
   spirit of C2SP tlog-tiles (but for every level, not every eighth): the hash of node (level L,
   index i) is bytes ``32*(i % 64) …`` of row (L, i // 64). Rows with level −1 are *entry bundles*:
-  the exact leaf data of leaves 64·t … 64·t+63, each prefixed by its 4-byte big-endian length.
+  the exact data of leaves 64·t … 64·t+63 (u16 count ‖ u32 lengths ‖ data, see log._bundle).
   Complete subtrees never change, so a row only ever grows until it is full; a proof reads one
   row per tree level (O(log n) point reads), and a batch of a million leaves writes ~47,000 rows
-  instead of three million, which is what makes ≥250k appends/s possible from Python.
-  64 hashes = 2 KiB, so a row always stays on its b-tree page (no overflow chains, no waste).
+  instead of two or three million, which is what makes ≥250k appends/s possible from Python.
+  64 hashes = 2 KiB, so a hash row always stays on its b-tree page (no overflow chains).
 * ``meta(size, root, frontier)`` — the committed size, its root, and the right frontier (the hashes
   of the perfect subtrees covering [0, size)), the only hashes an append needs besides the
   partial last row of each level it extends.
@@ -108,6 +108,11 @@ class Store:
                 out[(lv, i)] = h
         return out
 
+    def max_level(self) -> int | None:
+        """Highest level with a stored row (None if there is none); the audit looks for strays."""
+        (top,) = self.execute(f"SELECT MAX(level) FROM {self.tiles}")[0]
+        return None if top is None else int(top)
+
     def iter_tiles(self, level: int, chunk: int = 256) -> Iterator[tuple[int, bytes]]:
         """Stored tiles of one level in tile order."""
         last = -1
@@ -196,6 +201,10 @@ class SQLiteStore(Store):
         )
         return {(lv, i): h for lv, i, h in rows if len(h) == HASH_SIZE}
 
+    def max_level(self) -> int | None:
+        (top,) = self.execute(f"SELECT MAX(id) FROM {self.tiles}")[0]
+        return None if top is None else (int(top) >> _SHIFT) - 1
+
     def iter_tiles(self, level: int, chunk: int = 256) -> Iterator[tuple[int, bytes]]:
         lo, hi = (level + 1) << _SHIFT, ((level + 2) << _SHIFT) - 1
         last = lo - 1
@@ -280,7 +289,12 @@ class PostgresStore(Store):
         self.conn.execute("COMMIT")
 
     def rollback(self) -> None:
-        self.conn.execute("ROLLBACK")
+        import psycopg
+
+        try:
+            self.conn.execute("ROLLBACK")
+        except psycopg.Error:
+            pass  # a broken connection has no transaction left; keep the original error
 
     def close(self) -> None:
         self.conn.close()

@@ -237,3 +237,39 @@ def test_postgres_tiles_audit_and_concurrency(pg_log: tuple[str, str]) -> None:
     with MerkleLog.open(url, prefix=prefix) as lg:
         rep = lg.audit()
         assert not rep.ok and rep.level == 1 and rep.index is not None and rep.index < 64
+
+
+def test_audit_finds_rows_beyond_the_tree(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with MerkleLog.open(str(db)) as lg:
+        lg.append_many(_leaves(70))
+    for level, tile in ((-1, 5), (0, 9), (3, 1), (12, 0)):
+        con = sqlite3.connect(db)
+        con.execute(
+            "INSERT INTO ledger_tiles (id, data) VALUES (?, ?)", (((level + 1) << 40) | tile, bytes(32))
+        )
+        con.commit()
+        con.close()
+        with MerkleLog.open(str(db)) as lg:
+            assert not lg.audit().ok, (level, tile)
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM ledger_tiles WHERE id = ?", (((level + 1) << 40) | tile,))
+        con.commit()
+        con.close()
+    with MerkleLog.open(str(db)) as lg:
+        assert lg.audit().ok
+
+
+def test_every_proof_of_small_trees_equals_the_rfc_definition(tmp_path: Path) -> None:
+    """Exhaustive for sizes ≤ 70 (two tile widths): every PATH and every PROOF, byte for byte."""
+    data = _leaves(70)
+    with MerkleLog.open(str(tmp_path / "x.db")) as lg:
+        lg.append_many(data[:1])
+        lg.append_many(data[1:33])
+        lg.append_many(data[33:])
+        for n in range(1, 71):
+            d = data[:n]
+            for m in range(n):
+                assert lg.inclusion_proof(m, n) == ref.path(m, d), (m, n)
+            for m in range(1, n):
+                assert lg.consistency_proof(m, n) == ref.proof(m, d), (m, n)

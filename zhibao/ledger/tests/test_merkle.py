@@ -283,5 +283,5 @@ def test_postgres_log() -> None:
             assert lg.audit().ok
     finally:
         with psycopg.connect(url, autocommit=True) as con:
-            for t in ("leaves", "nodes", "meta"):
+            for t in ("tiles", "meta"):
                 con.execute(f"DROP TABLE IF EXISTS {prefix}_{t}")
