@@ -36,3 +36,18 @@ def test_cli_bad_usage_exits_2_with_one_line():
 def test_uscc_api_explains_errors(client_as, demo):  # noqa: ANN001
     body = client_as("xinghe").get("/api/v1/law/uscc/91110108MA01XH00").json()
     assert body["valid"] is False and "长度应为18位" in body["errors"][0]
+
+
+def test_similarity_compare_cli_explains_a_homophone():
+    result = subprocess.run([sys.executable, "-m", "zhibao.manage", "similarity", "compare", "星河", "星禾", "--json"],
+                            capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "ZHIBAO_DEBUG": "1", "ZHIBAO_DATA_DIR": "/tmp/zhibao-cli",
+                                 "DJANGO_SETTINGS_MODULE": "zhibao.settings"})
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["similar"] is True and any("同音" in r for r in body["reasons"])
+    empty = subprocess.run([sys.executable, "-m", "zhibao.manage", "similarity", "compare", " ", "星禾"],
+                           capture_output=True, text=True,
+                           env={"PATH": "/usr/bin:/bin", "ZHIBAO_DEBUG": "1", "ZHIBAO_DATA_DIR": "/tmp/zhibao-cli",
+                                "DJANGO_SETTINGS_MODULE": "zhibao.settings"})
+    assert empty.returncode == 2 and "Traceback" not in empty.stderr
