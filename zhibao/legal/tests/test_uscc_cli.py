@@ -9,10 +9,15 @@ import sys
 from zhibao.law import uscc as uscc_lib
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zhibao.manage", "law", *args], capture_output=True, text=True,
+def _zhibao(*args: str) -> subprocess.CompletedProcess:
+    """Run the real ``zhibao`` command line in a clean environment."""
+    return subprocess.run([sys.executable, "-m", "zhibao.manage", *args], capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "ZHIBAO_DEBUG": "1", "ZHIBAO_DATA_DIR": "/tmp/zhibao-cli",
                                "DJANGO_SETTINGS_MODULE": "zhibao.settings"})
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return _zhibao("law", *args)
 
 
 def test_cli_uscc_answers_valid_mistyped_and_wrong_check_digit():
@@ -39,15 +44,9 @@ def test_uscc_api_explains_errors(client_as, demo):  # noqa: ANN001
 
 
 def test_similarity_compare_cli_explains_a_homophone():
-    result = subprocess.run([sys.executable, "-m", "zhibao.manage", "similarity", "compare", "星河", "星禾", "--json"],
-                            capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "ZHIBAO_DEBUG": "1", "ZHIBAO_DATA_DIR": "/tmp/zhibao-cli",
-                                 "DJANGO_SETTINGS_MODULE": "zhibao.settings"})
+    result = _zhibao("similarity", "compare", "星河", "星禾", "--json")
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
     assert body["similar"] is True and any("同音" in r for r in body["reasons"])
-    empty = subprocess.run([sys.executable, "-m", "zhibao.manage", "similarity", "compare", " ", "星禾"],
-                           capture_output=True, text=True,
-                           env={"PATH": "/usr/bin:/bin", "ZHIBAO_DEBUG": "1", "ZHIBAO_DATA_DIR": "/tmp/zhibao-cli",
-                                "DJANGO_SETTINGS_MODULE": "zhibao.settings"})
+    empty = _zhibao("similarity", "compare", " ", "星禾")
     assert empty.returncode == 2 and "Traceback" not in empty.stderr
