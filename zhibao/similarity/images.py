@@ -66,6 +66,9 @@ def load_image(image_bytes: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # verify() checks the whole file (chunks, CRCs, truncation) even when another library
+            # (WeasyPrint does, on import) has set Pillow's global LOAD_TRUNCATED_IMAGES = True
+            Image.open(io.BytesIO(data)).verify()
             img = Image.open(io.BytesIO(data))
             if img.width * img.height > MAX_PIXELS:
                 raise SimilarityInputError("image has too many pixels")

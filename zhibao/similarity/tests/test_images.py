@@ -107,3 +107,15 @@ def test_multi_index_hashing_matches_brute_force() -> None:
             brute = np.nonzero(np.bitwise_count(hashes ^ np.uint64(noisy)) <= d)[0]
             assert sorted(rows.tolist()) == brute.tolist()
             assert (dist <= d).all()
+
+
+def test_truncated_image_is_rejected_even_when_pillow_loads_truncated_images(index: ImageIndex) -> None:
+    from PIL import ImageFile
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what WeasyPrint sets globally on import
+    try:
+        with pytest.raises(SimilarityInputError):
+            index.search(encode(IMAGES[0])[:100])
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
