@@ -88,6 +88,8 @@ def make_deposit(*, actor: User, title: str, files: list, statement: str = "",  
             visible = selectors.deposits_visible_to(actor=actor).filter(pk=earlier.deposit_id).exists()
             return DepositOutcome(earlier.deposit, duplicate=True, visible=visible)
     if statement.strip():
+        if not payloads and kind == Deposit.Kind.FILES:
+            kind = Deposit.Kind.STATEMENT
         payloads.append(("statement.txt", statement.strip().encode("utf-8"), "text/plain"))
     now = timezone.now()
     deposit_no = _deposit_no(now)

@@ -199,3 +199,11 @@ def test_ledger_cli_checkpoint_audit_and_tsa_chain(demo, tmp_path):  # noqa: ANN
     assert chain.returncode == 0 and chain.stdout.startswith("-----BEGIN CERTIFICATE-----")
     assert zhibao("tsa", "nonsense").returncode == 2
     assert zhibao("ledger", "consistency", "--old", "5", "--json").returncode == 2
+
+
+def test_statement_only_deposit_is_a_statement(demo):  # noqa: ANN001
+    from zhibao.evidence import services
+
+    outcome = services.make_deposit(actor=demo["xinghe"], title="声明", files=[], statement="本司从未授权仿冒商贸。")
+    assert outcome.deposit.kind == "statement"
+    assert [f.name for f in outcome.deposit.files.all()] == ["statement.txt"]
