@@ -36,8 +36,11 @@ def sniff(head: bytes) -> str | None:
     return "text/plain"
 
 
-def check_upload(upload, *, field: str, allowed: set[str], allow_text: bool = False) -> str:  # noqa: ANN001
-    """Validate an uploaded file; returns its sniffed MIME type or raises InvalidInput."""
+def check_upload(upload, *, field: str, allowed: set[str] | None, allow_text: bool = False) -> str:  # noqa: ANN001
+    """Validate an uploaded file; returns its sniffed MIME type or raises InvalidInput.
+
+    ``allowed=None`` accepts any content that is not an executable (evidence may be of any kind).
+    """
     size = getattr(upload, "size", None) or 0
     if size == 0:
         raise InvalidInput({field: ["文件为空"]})
@@ -49,6 +52,8 @@ def check_upload(upload, *, field: str, allowed: set[str], allow_text: bool = Fa
     if head.startswith(_EXECUTABLE_MAGIC):
         raise InvalidInput({field: ["文件内容为可执行程序，已拒绝"]})
     mime = sniff(head)
+    if allowed is None:
+        return mime or "application/octet-stream"
     if mime == "text/plain" and allow_text:
         return mime
     if mime not in allowed:

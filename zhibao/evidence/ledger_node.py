@@ -9,7 +9,6 @@ One per process, opened lazily: the log lives where ``ZHIBAO_LEDGER_URL`` says
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +18,6 @@ from django.conf import settings
 from zhibao import ledger
 from zhibao.ledger import cli as ledger_cli
 from zhibao.ledger import note, tsa
-
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -47,8 +44,7 @@ class LedgerNode:
 
     def seal(self, leaf: bytes) -> Sealed:
         """Append one leaf, then sign a checkpoint over the tree that includes it and timestamp the leaf."""
-        with _lock:
-            index = self.log.append(leaf)
+        index = self.log.append(leaf)  # the log handle serialises appends itself
         size = index + 1
         root = self.log.root(size)
         proof = self.log.inclusion_proof(index, size)

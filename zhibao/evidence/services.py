@@ -30,7 +30,7 @@ from zhibao.accounts import audit
 from zhibao.accounts.models import User
 from zhibao.core.errors import InvalidInput
 from zhibao.core.pdf import render_pdf
-from zhibao.core.uploads import check_upload, sniff
+from zhibao.core.uploads import check_upload
 from zhibao.evidence import capture, selectors
 from zhibao.evidence.ledger_node import node
 from zhibao.evidence.models import CustodyEvent, Deposit, DepositFile
@@ -68,7 +68,7 @@ def make_deposit(*, actor: User, title: str, files: list, statement: str = "",  
     payloads: list[tuple[str, bytes, str]] = []
     for upload in files:
         try:
-            check_upload(upload, field="files", allowed=_any_type(upload), allow_text=True)
+            mime = check_upload(upload, field="files", allowed=None)
         except InvalidInput as exc:
             errors.setdefault("files", []).extend(f"{upload.name}：{r}" for r in exc.errors["files"])
             continue
@@ -79,7 +79,7 @@ def make_deposit(*, actor: User, title: str, files: list, statement: str = "",  
         while name in taken:
             n += 1
             name = f"{n}-{stem}"
-        payloads.append((name, content, sniff(content[:8192]) or "application/octet-stream"))
+        payloads.append((name, content, mime))
     if errors:
         raise InvalidInput(errors)
     if len(payloads) == 1 and not statement.strip():
@@ -126,14 +126,6 @@ def capture_and_deposit(*, actor: User, url: str, title: str = "") -> DepositOut
                  f"取证时间（UTC）：{cap.captured_at.isoformat()}")
     return make_deposit(actor=actor, title=title or f"网页取证 {cap.url}"[:200], files=files, statement=statement,
                         kind=Deposit.Kind.WEB_CAPTURE, source_url=cap.url[:1000])
-
-
-def _any_type(upload) -> set[str]:  # noqa: ANN001
-    """Evidence may be any content type except an executable (checked by ``check_upload``)."""
-    head = upload.read(8192)
-    upload.seek(0)
-    mime = sniff(head)
-    return {mime} if mime else {"application/octet-stream"}
 
 
 def record_custody(*, actor: User | None, deposit: Deposit, action: str, channel: str = "", note: str = "") -> None:
