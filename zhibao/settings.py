@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhibao.rights",
     "zhibao.legal",
     "zhibao.evidence",
+    "zhibao.notifications",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhibao.core.context_processors.navigation",
+                "zhibao.notifications.context_processors.unread",
             ],
         },
     },
@@ -195,6 +197,8 @@ SECURE_SSL_REDIRECT = env_bool("ZHIBAO_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("ZHIBAO_BEHIND_PROXY") else None
 
 ZHIBAO_PAGE_SIZE = env_int("ZHIBAO_PAGE_SIZE", 25)
+# Where links in e-mails point (no trailing slash needed).
+ZHIBAO_SITE_URL = env_str("ZHIBAO_SITE_URL", "http://127.0.0.1:8000")
 ZHIBAO_API_PAGE_MAX = env_int("ZHIBAO_API_PAGE_MAX", 500)
 ZHIBAO_DEMO_PASSWORD = env_str("ZHIBAO_DEMO_PASSWORD", "Zhibao@Demo2026")
 ZHIBAO_IMPORT_MAX_ROWS = env_int("ZHIBAO_IMPORT_MAX_ROWS", 20000)

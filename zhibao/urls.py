@@ -16,6 +16,7 @@ urlpatterns = [
     path("law/", include("zhibao.legal.urls")),
     path("evidence/", include("zhibao.evidence.urls")),
     path("verify/", include("zhibao.evidence.public_urls")),
+    path("notifications/", include("zhibao.notifications.urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"

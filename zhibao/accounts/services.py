@@ -26,6 +26,8 @@ TOKEN_SCOPES = {
     "evidence:read": "读取存证",
     "evidence:write": "存证（含网页取证）",
     "audit:read": "读取审计日志",
+    "notifications:read": "读取本人站内通知",
+    "notifications:write": "将本人通知标为已读",
 }
 TOKEN_PREFIX = "zb_"
 

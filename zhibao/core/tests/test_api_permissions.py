@@ -84,6 +84,9 @@ MATRIX = {
     ("POST", "/api/v1/powers"): lambda u: 201 if u.role == Role.RIGHT_HOLDER else 403,
     ("POST", "/api/v1/powers/{power_id}/revoke"):
         lambda u: 200 if (u.username in XINGHE_SIDE or u.role == Role.CITY_ADMIN) else 404,
+    # one's own inbox only: listing and marking all read work for everyone
+    ("GET", "/api/v1/notifications"): lambda u: 200,
+    ("POST", "/api/v1/notifications/read"): lambda u: 200,
 }
 
 
