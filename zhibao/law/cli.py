@@ -67,6 +67,8 @@ def _parser(out: TextIO) -> argparse.ArgumentParser:
     unit.add_argument("--hours", type=int)
     unit.add_argument("--rule", help="规则名称，见 `zhibao law rules`")
     p.add_argument("--extended", action="store_true", help="加上规则允许的一次延长")
+    p.add_argument("--provisional", action="store_true",
+                   help="放假安排尚未发布的下一年按周末和法定假日预估（结果标明为预估）")
     p.add_argument("--pause", action="append", default=[], metavar="FROM:TO",
                    help="期间中止的闭区间 YYYY-MM-DD:YYYY-MM-DD，可重复")
     p.add_argument("--json", action="store_true")
@@ -176,17 +178,18 @@ def _cmd_deadline(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             raise _BadInput("--pause 只能与 --days 或 --rule 一起使用")
         assert isinstance(start, date)
         result = periods.deadline_with_pauses(start, args.rule if args.rule is not None else args.days, pauses,
-                                              extended=args.extended)
+                                              extended=args.extended, provisional=args.provisional)
     elif args.rule is not None:
-        result = periods.deadline_for(args.rule, start, extended=args.extended)
+        result = periods.deadline_for(args.rule, start, extended=args.extended, provisional=args.provisional)
     else:
         result = periods.deadline(start, days=args.days, working_days=args.working_days, months=args.months,
-                                  hours=args.hours)
+                                  hours=args.hours, provisional=args.provisional)
     body = result.as_dict()
     lines = [f"截止：{body['deadline']}（起算 {body['start']}，{result.amount}{periods.UNIT_NAMES[result.unit]}"
              f"{'，含延长' if result.extended else ''}{f'，中止 {result.paused_days} 日' if result.paused_days else ''}）",
              f"依据：{result.source}"]
     lines += [f"  跳过休息日 {d.isoformat()} {reason}" for d, reason in result.skipped]
+    lines += [f"注意：{w}" for w in result.warnings]
     _emit(out, args.json, body, lines)
     return 0
 

@@ -21,13 +21,20 @@ Counting rules (民法典第二百条至第二百零四条), Beijing time:
 
 Holidays and 调休 working weekends come from ``chinese_calendar`` only. A date outside the years that
 package covers raises :class:`CalendarUnavailable` (a ValueError) naming the covered range, never a
-guess. The named rules are data (``data/period_rules.json``) with their legal source and effective
+silent guess. Callers that must show a clock before the State Council has published next year's
+arrangement (it appears each November; a case filed in November already has deadlines in the next
+year) may ask for ``provisional=True``: for at most :data:`PROVISIONAL_YEARS_AHEAD` years after the
+last published one, rest days are the weekends plus the statutory holidays of 《全国年节及纪念日放假办法》
+(dates from the maintained ``holidays`` package, without substitute days or 调休 working weekends,
+which only the official notice fixes). Such a result says so (``provisional_years`` and a warning),
+and must be recomputed when the package knows the year. The named rules are data (``data/period_rules.json``) with their legal source and effective
 date; a start date selects the version in force on it.
 """
 
 from __future__ import annotations
 
 import calendar
+import contextvars
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +43,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import chinese_calendar as cc
+import holidays as holidays_pkg
 
 from zhibao.law._data import parse_rows, read_rows
 
@@ -59,6 +67,29 @@ HOLIDAY_NAMES_ZH: dict[str, str] = {
 
 class CalendarUnavailable(ValueError):
     """The holiday calendar has no data for a date the computation needs (never guessed)."""
+
+
+#: How many years past the last published arrangement a provisional computation may reach.
+PROVISIONAL_YEARS_AHEAD = 1
+
+#: Set while a provisional computation runs: the years it had to estimate are added to it.
+_PROVISIONAL: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("provisional", default=None)
+
+
+@functools.cache
+def _statutory_holidays(year: int) -> dict[date, str]:
+    """Statutory holidays of a year without a published arrangement: no substitutes, no 调休."""
+    return {d: str(name) for d, name in holidays_pkg.country_holidays("CN", years=year, observed=False).items()}
+
+
+def _provisional_year(year: int) -> bool:
+    """True when a provisional computation is running and may estimate ``year`` (recording that it did)."""
+    used = _PROVISIONAL.get()
+    _, last = supported_years()
+    if used is None or not last < year <= last + PROVISIONAL_YEARS_AHEAD:
+        return False
+    used.add(year)
+    return True
 
 
 class RestDay(NamedTuple):
@@ -85,7 +116,7 @@ def _unavailable(year: int | str) -> CalendarUnavailable:
 
 def _check(d: date) -> None:
     first, last = supported_years()
-    if not first <= d.year <= last:
+    if not first <= d.year <= last and not _provisional_year(d.year):
         raise _unavailable(d.year)
 
 
@@ -104,6 +135,8 @@ def _workday(d: date) -> bool:
     holiday rests, otherwise Monday-Friday work. A test compares it with ``cc.is_workday`` on every
     supported date.
     """
+    if d.year > supported_years()[1]:  # only reached in a provisional computation (``_check`` ran)
+        return d.weekday() < 5 and d not in _statutory_holidays(d.year)
     if d in cc.workdays:
         return True
     return d.weekday() < 5 and d not in cc.holidays
@@ -118,6 +151,9 @@ def is_working_day(d: date) -> bool:
 def rest_reason(d: date) -> str:
     """Why ``d`` is a rest day: the holiday's Chinese name, else "周末"."""
     _check(d)
+    if d.year > supported_years()[1]:
+        estimated = _statutory_holidays(d.year).get(d)
+        return f"{estimated}（法定假日，放假安排未发布）" if estimated else "周末"
     name = cc.holidays.get(d)
     if name is not None:
         key = name.value if hasattr(name, "value") else str(name)
@@ -213,10 +249,25 @@ class Deadline:
     paused_days: int = 0
     extended: bool = False
     title: str = ""
+    provisional_years: list[int] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.provisional_years:
+            return []
+        years = "、".join(str(y) for y in self.provisional_years)
+        return [f"{years} 年放假安排尚未发布（chinese_calendar 未收录）：暂按周末及《全国年节及纪念日放假办法》"
+                "规定的法定假日计算，未计调休；正式安排发布后须重新计算。"]
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (ISO dates) used by the CLI and the API."""
         return {
+            "provisional": self.provisional, "provisional_years": self.provisional_years,
+            "warnings": self.warnings,
             "start": self.start.isoformat(), "deadline": self.deadline.isoformat(), "rule": self.rule,
             "title": self.title, "source": self.source, "unit": self.unit, "amount": self.amount,
             "extended": self.extended,
@@ -320,8 +371,23 @@ def _compute(start: date | datetime, unit: Unit, amount: int, extension: int = 0
     return deadline_day, skipped, paused
 
 
+def _compute_maybe_provisional(provisional: bool, start: date | datetime, unit: Unit, amount: int,
+                               extension: int = 0, pauses: Pauses = ()
+                               ) -> tuple[date | datetime, list[RestDay], int, list[int]]:
+    """``_compute``; with ``provisional`` the years it had to estimate are returned too."""
+    if not provisional:
+        return (*_compute(start, unit, amount, extension, pauses), [])
+    used: set[int] = set()
+    token = _PROVISIONAL.set(used)
+    try:
+        end, skipped, paused = _compute(start, unit, amount, extension, pauses)
+    finally:
+        _PROVISIONAL.reset(token)
+    return end, skipped, paused, sorted(used)
+
+
 def deadline(start: date | datetime, *, days: int | None = None, working_days: int | None = None,
-             hours: int | None = None, months: int | None = None) -> Deadline:
+             hours: int | None = None, months: int | None = None, provisional: bool = False) -> Deadline:
     """Deadline of a period given in exactly one unit; see the module docstring for the counting rules."""
     given = [(u, v) for u, v in (("days", days), ("working_days", working_days), ("hours", hours),
                                  ("months", months)) if v is not None]
@@ -329,31 +395,34 @@ def deadline(start: date | datetime, *, days: int | None = None, working_days: i
         raise ValueError("需要且只需要一个期间单位：days、working_days、hours 或 months")
     unit_name, amount = given[0]
     unit: Unit = unit_name  # type: ignore[assignment]
-    end, skipped, _ = _compute(start, unit, amount)
+    end, skipped, _, years = _compute_maybe_provisional(provisional, start, unit, amount)
     return Deadline(start=start, deadline=end, rule=None, source=CIVIL_CODE_COUNTING, unit=unit,
-                    amount=amount, skipped=skipped)
+                    amount=amount, skipped=skipped, provisional_years=years)
 
 
-def _by_rule(rule_name: str, start: date | datetime, extended: bool, pauses: Pauses) -> Deadline:
+def _by_rule(rule_name: str, start: date | datetime, extended: bool, pauses: Pauses,
+             provisional: bool = False) -> Deadline:
     rule = rule_for(rule_name, start.date() if isinstance(start, datetime) else start)
     extension = 0
     if extended:
         if rule.extension is None:
             raise ValueError(f"规则 {rule_name} 不允许延长")
         extension = rule.extension
-    end, skipped, paused = _compute(start, rule.unit, rule.amount, extension, pauses)
+    end, skipped, paused, years = _compute_maybe_provisional(provisional, start, rule.unit, rule.amount,
+                                                             extension, pauses)
     return Deadline(start=start, deadline=end, rule=rule.name, source=f"{rule.source}；{CIVIL_CODE_COUNTING}",
                     unit=rule.unit, amount=rule.amount + extension, skipped=skipped, paused_days=paused,
-                    extended=extended, title=rule.title)
+                    extended=extended, title=rule.title, provisional_years=years)
 
 
-def deadline_for(rule_name: str, start: date | datetime, *, extended: bool = False) -> Deadline:
+def deadline_for(rule_name: str, start: date | datetime, *, extended: bool = False,
+                 provisional: bool = False) -> Deadline:
     """Deadline under a named rule (the version in force on ``start``); ``extended`` adds its one extension."""
-    return _by_rule(rule_name, start, extended, ())
+    return _by_rule(rule_name, start, extended, (), provisional)
 
 
 def deadline_with_pauses(start: date, rule: str | int, pauses: Iterable[tuple[date, date]], *,
-                         extended: bool = False) -> Deadline:
+                         extended: bool = False, provisional: bool = False) -> Deadline:
     """Deadline when the clock stops for some intervals (中止, e.g. waiting for an appraisal).
 
     Definition: each pause ``(from, to)`` is a closed interval of calendar days during which the period
@@ -369,7 +438,7 @@ def deadline_with_pauses(start: date, rule: str | int, pauses: Iterable[tuple[da
     if isinstance(rule, int):
         if extended:
             raise ValueError("按天数计算时没有可延长的规则")
-        end, skipped, paused = _compute(start, "days", rule, 0, merged)
+        end, skipped, paused, years = _compute_maybe_provisional(provisional, start, "days", rule, 0, merged)
         return Deadline(start=start, deadline=end, rule=None, source=CIVIL_CODE_COUNTING, unit="days",
-                        amount=rule, skipped=skipped, paused_days=paused)
-    return _by_rule(rule, start, extended, merged)
+                        amount=rule, skipped=skipped, paused_days=paused, provisional_years=years)
+    return _by_rule(rule, start, extended, merged, provisional)

@@ -40,9 +40,11 @@ def check_uscc(request, code: str):  # noqa: ANN001, ANN201
 
 @router.get("/deadline", response=dict, summary="法定期限：自然日/工作日/具名规则（节假日与调休按日历）")
 def deadline(request, start: dt.date, days: int | None = None, working_days: int | None = None,  # noqa: ANN001, ANN201
-             rule: str | None = None):
+             rule: str | None = None, provisional: bool = False):
+    """``provisional=true``: a year whose holiday arrangement is not yet published is estimated (flagged)."""
     require_scope(request, "law:read")
-    return calculators.deadline(start=start, days=days, working_days=working_days, rule=rule)
+    return calculators.deadline(start=start, days=days, working_days=working_days, rule=rule,
+                                provisional=provisional)
 
 
 @router.get("/rules", response=list[dict], summary="具名期限规则及其法律依据")

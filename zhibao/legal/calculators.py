@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 
 def deadline(*, start: dt.date, days: int | None = None, working_days: int | None = None,
-             rule: str | None = None) -> dict:
+             rule: str | None = None, provisional: bool = False) -> dict:
     given = [name for name, v in (("days", days), ("working_days", working_days), ("rule", rule)) if v is not None]
     if len(given) != 1:
         raise InvalidInput({"days": ["请且仅请给出 days、working_days、rule 之一"]})
@@ -43,11 +43,11 @@ def deadline(*, start: dt.date, days: int | None = None, working_days: int | Non
         raise InvalidInput({"rule": [f"未知的期限规则：{rule}（可用：{', '.join(sorted(periods.RULES))}）"]})
     try:
         if rule is not None:
-            result = periods.deadline_for(rule, start)
+            result = periods.deadline_for(rule, start, provisional=provisional)
         elif days is not None:
-            result = periods.deadline(start, days=days)
+            result = periods.deadline(start, days=days, provisional=provisional)
         else:
-            result = periods.deadline(start, working_days=working_days)
+            result = periods.deadline(start, working_days=working_days, provisional=provisional)
     except ValueError as exc:
         raise InvalidInput({given[0] if given[0] != "rule" else "start": [str(exc)]}) from exc
     return _plain(result.as_dict())

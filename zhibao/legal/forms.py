@@ -11,6 +11,7 @@ class DeadlineForm(forms.Form):
                                                        ("rule", "具名规则")])
     amount = forms.IntegerField(label="天数", required=False, min_value=1, max_value=3650)
     rule = forms.ChoiceField(label="规则", required=False)
+    provisional = forms.BooleanField(label="下一年放假安排未发布时按法定假日预估", required=False)
 
     def __init__(self, *args, rules=(), **kwargs):  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)

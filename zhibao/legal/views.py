@@ -42,12 +42,13 @@ def deadline(request):  # noqa: ANN001, ANN201
     if request.GET and form.is_valid():
         d = form.cleaned_data
         try:
+            provisional = d.get("provisional", False)
             if d["mode"] == "rule":
-                result = calculators.deadline(start=d["start"], rule=d["rule"] or None)
+                result = calculators.deadline(start=d["start"], rule=d["rule"] or None, provisional=provisional)
             elif d["mode"] == "days":
-                result = calculators.deadline(start=d["start"], days=d["amount"])
+                result = calculators.deadline(start=d["start"], days=d["amount"], provisional=provisional)
             else:
-                result = calculators.deadline(start=d["start"], working_days=d["amount"])
+                result = calculators.deadline(start=d["start"], working_days=d["amount"], provisional=provisional)
         except InvalidInput as exc:
             error = "；".join(r for reasons in exc.errors.values() for r in reasons)
     template = "legal/_deadline_result.html" if _partial(request) else "legal/deadline.html"

@@ -87,3 +87,17 @@ def test_cli_deadline_json_and_bad_input_exit_2():
     assert json.loads(ok.stdout)["deadline"] == "2026-10-08"
     bad = _cli("deadline", "--start", "2026-13-01", "--days", "15", "--json")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.strip()
+
+
+def test_deadline_into_2027_is_400_unless_provisional_is_asked(client_as, demo):  # noqa: ANN001
+    client = client_as("wangzhifa")
+    strict = client.get("/api/v1/law/deadline", {"start": "2026-12-20", "days": 15})
+    assert strict.status_code == 400 and "2027" in str(strict.json()["errors"])
+    body = client.get("/api/v1/law/deadline", {"start": "2026-12-20", "days": 15, "provisional": "true"}).json()
+    assert body["deadline"] == "2027-01-04" and body["provisional"] is True and "须重新计算" in body["warnings"][0]
+
+
+def test_deadline_page_shows_the_provisional_warning(client_as, demo):  # noqa: ANN001
+    html = client_as("xinghe").get("/law/deadline/", {"start": "2026-12-20", "mode": "days", "amount": 15,
+                                                      "provisional": "on"}).content.decode()
+    assert "2027-01-04" in html and 'data-testid="deadline-warning"' in html
