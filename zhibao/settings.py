@@ -155,11 +155,34 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("ZHIBAO_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
+# Uploaded files (evidence, case documents): a local directory outside static files by default, or an
+# S3-compatible object store (MinIO, Ceph, OSS/COS S3 endpoints) with ZHIBAO_STORAGE=s3. Objects are
+# private: links are short-lived signed URLs, and names are never overwritten.
+MEDIA_ROOT = str(Path(env_str("ZHIBAO_MEDIA_ROOT", str(DATA_DIR / "media"))))
+ZHIBAO_STORAGE = env_str("ZHIBAO_STORAGE", "local")
+if ZHIBAO_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"ZHIBAO_STORAGE must be 'local' or 's3', not {ZHIBAO_STORAGE!r}")
+_default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+if ZHIBAO_STORAGE == "s3":
+    if not env_str("ZHIBAO_S3_BUCKET"):
+        raise ImproperlyConfigured("ZHIBAO_STORAGE=s3 needs ZHIBAO_S3_BUCKET")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ZHIBAO_S3_BUCKET"),
+            "endpoint_url": env_str("ZHIBAO_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ZHIBAO_S3_REGION") or None,
+            "access_key": env_str("ZHIBAO_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("ZHIBAO_S3_SECRET_KEY") or None,
+            "location": env_str("ZHIBAO_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("ZHIBAO_S3_URL_SECONDS", 300),
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(Path(env_str("ZHIBAO_MEDIA_ROOT", str(DATA_DIR / "media"))))},
-    },
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -168,7 +191,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("ZHIBAO_TESTING", False)
 
 # Uploads: a request body above this size is refused with 413 before it is read.
