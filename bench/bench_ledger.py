@@ -101,6 +101,13 @@ def bench_ours(n: int, tmp: Path) -> dict[str, float | str]:
     for d in extra:
         log.append(d)
     r["single"] = len(extra) / (time.perf_counter() - t)
+    log.close()
+    log = MerkleLog.open(f"sqlite:///{db}?synchronous=normal")
+    extra = leaves(3000, n + 300)
+    t = time.perf_counter()
+    for d in extra:
+        log.append(d)
+    r["single_normal"] = len(extra) / (time.perf_counter() - t)
     t = time.perf_counter()
     rep = log.audit()
     r["audit_s"] = time.perf_counter() - t
@@ -188,7 +195,10 @@ def main() -> None:
             ok(float(ours["batched"]), 250_000),
             pmv("batched"),
         ),
-        ("single committed appends/s (fsync each)", f"{ours['single']:,.0f}", "—", "", pmv("single")),
+        ("single committed appends/s, synchronous=FULL (fsync each: survives power loss)", f"{ours['single']:,.0f}",
+         "—", "", pmv("single")),
+        ("single committed appends/s, synchronous=NORMAL (survives kill -9)", f"{ours['single_normal']:,.0f}",
+         "≥ 10× pymerkle", ok(float(ours["single_normal"]), 10 * float(pm["single"])) if pm else "", pmv("single")),
         (
             "inclusion proof latency",
             str(ours["inclusion_txt"]),
@@ -230,7 +240,14 @@ def main() -> None:
         " zhibao.ledger stores every complete subtree hash once (packed into tile rows, see"
         " zhibao/ledger/store.py), so a proof is O(log n) point reads at any size. Verification is pure"
         " Python hashlib: about 20 SHA-256 calls per proof at 1M leaves, ~1 µs each on this CPU, which"
-        " bounds verifications/s.\n"
+        " bounds verifications/s. Complete tile rows never change, so an open log keeps up to 8,192 of"
+        " them in memory (16 MiB): the upper levels of every proof path come from memory and a proof"
+        " needs one small read. A single committed append rewrites the partial last row of each level it"
+        " touches plus the entry bundle and the head, i.e. several 16 KiB pages per commit (the page size"
+        " that makes batches and proofs fast), and with synchronous=FULL one fsync; that is why single"
+        " commits stay far below 10x pymerkle even with synchronous=NORMAL (which still survives kill -9)."
+        " Deposits are rare compared with proofs and verifications, so this trade is kept; see below for"
+        " the batching that would lift it.\n"
     )
     print(
         "**Compared with Tessera.** Tessera (transparency-dev) is quoted at roughly 10k appends/s"

@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 from .merkle import EMPTY_ROOT, HASH_SIZE, LedgerError, consistency_plan, fold, inclusion_plan, range_nodes
 from .store import TILE, Store, open_store
 
+#: Complete tile rows kept in memory per open log (2 KiB each: 8,192 rows = 16 MiB).
+FULL_TILE_CACHE = 8192
+
 if TYPE_CHECKING:
     from .note import Signer
 
@@ -109,6 +112,9 @@ class MerkleLog:
         self._store = store
         self._seen = 0  # largest size observed; append-only, so any size up to it stays valid
         self._lock = threading.RLock()
+        # Complete tile rows (64 hashes) never change in an append-only log, so proofs may reuse them
+        # from memory: the upper levels of every proof path hit this cache, leaving one small read.
+        self._full_tiles: dict[Key, bytes] = {}
 
     @classmethod
     def open(cls, url: str, *, prefix: str = "ledger") -> MerkleLog:
@@ -260,11 +266,39 @@ class MerkleLog:
             raise LedgerError(f"tree size {size} is beyond the log size {current}")
         return size
 
-    def _hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        out = self._store.get_hashes(keys)
+    def _hashes(self, keys: Sequence[Key], *, cached: bool = True) -> dict[Key, bytes]:
+        """The stored hashes of nodes (level, index); ``cached=False`` reads storage only (audits)."""
+        out = self._cached_hashes(keys) if cached else self._store.get_hashes(keys)
         if len(out) != len(set(keys)):
             lv, i = min(set(keys) - out.keys())
             raise LedgerError(f"storage is missing the hash of (level {lv}, index {i}) (corrupt log?)")
+        return out
+
+    def _cached_hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
+        cache = self._full_tiles
+        out: dict[Key, bytes] = {}
+        missing: set[Key] = set()
+        for lv, i in keys:
+            row = cache.get((lv, i // TILE))
+            if row is None:
+                missing.add((lv, i // TILE))
+            else:
+                off = (i % TILE) * HASH_SIZE
+                out[(lv, i)] = row[off:off + HASH_SIZE]
+        if not missing:
+            return out
+        rows = self._store.get_tiles(missing)
+        for key, row in rows.items():
+            if len(row) == TILE * HASH_SIZE:
+                if len(cache) >= FULL_TILE_CACHE:
+                    del cache[next(iter(cache))]  # oldest first; hot upper-level rows are re-read at once
+                cache[key] = row
+        for lv, i in keys:
+            if (lv, i) not in out:
+                row = rows.get((lv, i // TILE), b"")
+                off = (i % TILE) * HASH_SIZE
+                if len(row) >= off + HASH_SIZE:
+                    out[(lv, i)] = row[off:off + HASH_SIZE]
         return out
 
     @_locked
@@ -408,7 +442,7 @@ class MerkleLog:
             rep.problem = f"level {top} stores rows beyond the tree of size {size}"
             return rep
         keys = range_nodes(0, size)
-        frontier = b"".join(self._hashes(keys).values()) if size else b""
+        frontier = b"".join(self._hashes(keys, cached=False).values()) if size else b""
         if frontier != fblob:
             rep.ok, rep.problem = False, "stored frontier differs from the recomputed tree"
         elif (fold(_split(frontier)) if size else EMPTY_ROOT) != stored_root:

@@ -14,10 +14,13 @@ Why this layout (two tables per log, ``<prefix>_tiles`` and ``<prefix>_meta``):
   of the perfect subtrees covering [0, size)), the only hashes an append needs besides the
   partial last row of each level it extends.
 
-SQLite durability choice: ``journal_mode=WAL`` + ``synchronous=FULL``. WAL lets readers proceed
-while one writer appends; FULL fsyncs the WAL on every commit, so an acknowledged append survives
-not only ``kill -9`` (which NORMAL would already survive, the WAL being in the OS page cache) but
-also power loss, which matters for evidence. Single commits cost one fsync each.
+SQLite durability choice: ``journal_mode=WAL`` + ``synchronous=FULL`` by default. WAL lets readers
+proceed while one writer appends; FULL fsyncs the WAL on every commit, so an acknowledged append
+survives not only ``kill -9`` but also power loss, which matters for evidence. Single commits cost
+one fsync each. ``sqlite:///path?synchronous=normal`` trades the power-loss guarantee for speed: the
+WAL is then fsynced only at checkpoints, and an acknowledged append still survives ``kill -9`` (the
+WAL is in the OS page cache), which is the guarantee a crashed process needs; a node on a UPS or a
+replicated disk may choose it.
 """
 
 from __future__ import annotations
@@ -138,12 +141,14 @@ class SQLiteStore(Store):
     (an entry bundle of 64 leaves) to a mostly empty overflow page.
     """
 
-    def __init__(self, path: str, prefix: str = "ledger") -> None:
+    def __init__(self, path: str, prefix: str = "ledger", synchronous: str = "full") -> None:
         super().__init__(prefix)
+        if synchronous.lower() not in ("full", "normal"):
+            raise LedgerError(f"synchronous must be 'full' or 'normal', not {synchronous!r}")
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
         self.conn.execute("PRAGMA page_size=16384")  # fewer, fuller b-tree pages for 2 KiB tile rows
         self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
         self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -305,7 +310,12 @@ def open_store(url: str, prefix: str = "ledger") -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresStore(url, prefix)
     if url.startswith("sqlite:///"):
-        return SQLiteStore(url[len("sqlite:///") :], prefix)
+        path, _, query = url[len("sqlite:///") :].partition("?")
+        options = dict(part.partition("=")[::2] for part in query.split("&") if part)
+        unknown = set(options) - {"synchronous"}
+        if unknown:
+            raise LedgerError(f"unsupported log URL option(s) {sorted(unknown)} (only synchronous=full|normal)")
+        return SQLiteStore(path, prefix, options.get("synchronous", "full"))
     if "://" in url:
         raise LedgerError(f"unsupported log URL {url!r} (use a path, sqlite:///path or postgresql://…)")
     return SQLiteStore(url, prefix)

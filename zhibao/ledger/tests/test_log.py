@@ -273,3 +273,37 @@ def test_every_proof_of_small_trees_equals_the_rfc_definition(tmp_path: Path) ->
                 assert lg.inclusion_proof(m, n) == ref.path(m, d), (m, n)
             for m in range(1, n):
                 assert lg.consistency_proof(m, n) == ref.proof(m, d), (m, n)
+
+
+def test_sqlite_url_selects_synchronous_mode_and_rejects_unknown_options(tmp_path):  # noqa: ANN001
+    from zhibao.ledger import LedgerError, MerkleLog
+
+    log = MerkleLog.open(f"sqlite:///{tmp_path / 'n.db'}?synchronous=normal")
+    assert log._store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    log.append(b"x")
+    log.close()
+    full = MerkleLog.open(str(tmp_path / "n.db"))
+    assert full._store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2 and full.size == 1  # FULL
+    full.close()
+    for bad in ("?synchronous=off", "?fast=1"):
+        with pytest.raises(LedgerError):
+            MerkleLog.open(f"sqlite:///{tmp_path / 'n.db'}{bad}")
+
+
+def test_proofs_from_cached_tiles_match_storage_reads(tmp_path):  # noqa: ANN001
+    from zhibao.ledger import MerkleLog, leaf_hash, verify_inclusion
+
+    log = MerkleLog.open(str(tmp_path / "c.db"))
+    log.append_many([f"leaf {i}".encode() for i in range(5000)])
+    first = [log.inclusion_proof(i) for i in range(0, 5000, 97)]
+    assert log._full_tiles  # upper-level complete rows are now in memory
+    again = [log.inclusion_proof(i) for i in range(0, 5000, 97)]
+    fresh = MerkleLog.open(str(tmp_path / "c.db"))
+    assert first == again == [fresh.inclusion_proof(i) for i in range(0, 5000, 97)]
+    root = log.root()
+    for n, i in enumerate(range(0, 5000, 97)):
+        verify_inclusion(leaf_hash(f"leaf {i}".encode()), i, 5000, again[n], root)
+    log.append_many([b"more"] * 200)  # growing the tree never invalidates a complete row
+    assert log.consistency_proof(5000) == fresh.consistency_proof(5000, 5200)
+    fresh.close()
+    log.close()
