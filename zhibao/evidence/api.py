@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhibao.accounts.api_auth import require_scope
@@ -27,6 +27,7 @@ class DepositOut(Schema):
     deposit_no: str
     title: str
     kind: str
+    category: str
     timestamp_time: dt.datetime
     leaf_index: int
     tree_size: int
@@ -39,16 +40,18 @@ class DepositOut(Schema):
 
 def _out(deposit, duplicate: bool = False) -> dict:  # noqa: ANN001
     return {"deposit_no": deposit.deposit_no, "title": deposit.title, "kind": deposit.kind,
+            "category": deposit.category,
             "timestamp_time": deposit.timestamp_time, "leaf_index": deposit.leaf_index,
             "tree_size": deposit.tree_size, "root": deposit.root_hex, "inclusion_proof": deposit.inclusion_proof,
             "checkpoint": deposit.checkpoint, "files": list(deposit.files.all()), "duplicate": duplicate}
 
 
 @router.post("/deposits", response={201: DepositOut, 200: DepositOut}, summary="存证（文件和/或文字声明）")
-def create_deposit(request, title: Form[str], statement: Form[str] = "",  # noqa: ANN001, ANN201
+def create_deposit(request, title: Form[str], statement: Form[str] = "", category: Form[str] = "",  # noqa: ANN001, ANN201
                    files: File[list[UploadedFile]] = None):  # type: ignore[assignment]
     require_scope(request, "evidence:write")
-    outcome = services.make_deposit(actor=request.user, title=title, files=list(files or []), statement=statement)
+    outcome = services.make_deposit(actor=request.user, title=title, files=list(files or []), statement=statement,
+                                    category=category)
     if outcome.duplicate:
         if not outcome.visible:
             raise InvalidInput({"files": [f"该文件已存证（{outcome.deposit.deposit_no}），可在公众核验页面核验"]})
@@ -67,13 +70,41 @@ def get_deposit(request, deposit_no: str):  # noqa: ANN001, ANN201
 class CaptureIn(StrictSchema):
     url: str
     title: str = ""
+    category: str = ""
 
 
 @router.post("/captures", response={201: DepositOut, 200: DepositOut}, summary="网页取证：无头浏览器截取并存证")
 def capture_page(request, payload: CaptureIn):  # noqa: ANN001, ANN201
     require_scope(request, "evidence:write")
-    outcome = services.capture_and_deposit(actor=request.user, url=payload.url, title=payload.title)
+    outcome = services.capture_and_deposit(actor=request.user, url=payload.url, title=payload.title,
+                                           category=payload.category)
     return Status(200 if outcome.duplicate else 201, _out(outcome.deposit, duplicate=outcome.duplicate))
+
+
+class ChecklistItemOut(Schema):
+    category: str
+    label: str
+    examples: str
+    required: bool
+    present: int
+
+
+class ChecklistOut(Schema):
+    channel: str
+    channel_label: str
+    source: str
+    version: str
+    complete: bool
+    missing_required: list[str]
+    missing_recommended: list[str]
+    items: list[ChecklistItemOut]
+
+
+@router.get("/checklists/{channel}", response=ChecklistOut,
+            summary="渠道证据清单：该渠道要求/建议的证据类别，以及所给存证还缺什么")
+def channel_checklist(request, channel: str, deposit_no: list[str] = Query([])):  # noqa: ANN001, ANN201, B008
+    require_scope(request, "evidence:read")
+    return selectors.checklist_for(actor=request.user, channel=channel, deposit_nos=deposit_no).as_dict()
 
 
 class VerifyOut(Schema):

@@ -21,6 +21,8 @@ class Deposit(models.Model):
     deposit_no = models.CharField("存证编号", max_length=32, unique=True)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
+    category = models.CharField("证明内容", max_length=20, blank=True, db_index=True,
+                                help_text="evidence.checklists 中的类别，如 ownership、infringement")
     statement = models.TextField("说明/声明", blank=True)
     source_url = models.URLField("取证网址", max_length=1000, blank=True)
     depositor = models.ForeignKey("accounts.User", verbose_name="存证人", related_name="deposits",
@@ -44,6 +46,12 @@ class Deposit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deposit_no} {self.title}"
+
+    @property
+    def category_label(self) -> str:
+        from zhibao.evidence.checklists import categories
+
+        return categories().get(self.category, {}).get("label", "") if self.category else ""
 
 
 class DepositFile(models.Model):

@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 
 from zhibao.accounts.models import User
 from zhibao.accounts.selectors import is_staff_role, represented_org_ids
-from zhibao.core.errors import NotFound
+from zhibao.core.errors import InvalidInput, NotFound
+from zhibao.evidence import checklists
 from zhibao.evidence.models import Deposit, DepositFile
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -95,3 +96,12 @@ def proof_payload(deposit: Deposit) -> dict:
 def deposit_by_number(deposit_no: str) -> Deposit | None:
     """For the operator's CLI (no acting user): the deposit with this number, if any."""
     return Deposit.objects.filter(deposit_no=deposit_no.strip().upper()).first()
+
+
+def checklist_for(*, actor: User, channel: str, deposit_nos: list[str]) -> checklists.Checklist:
+    """A channel's evidence checklist against the given deposits (only those the actor may see count)."""
+    if channel not in checklists.channels():
+        raise InvalidInput({"channel": [f"未知的渠道：{channel}（可用：{', '.join(checklists.channels())}）"]})
+    wanted = [n.strip() for n in deposit_nos if n.strip()]
+    cats = list(deposits_visible_to(actor=actor).filter(deposit_no__in=wanted).values_list("category", flat=True))
+    return checklists.evaluate(channel, cats)

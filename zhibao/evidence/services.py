@@ -31,7 +31,7 @@ from zhibao.accounts.models import User
 from zhibao.core.errors import InvalidInput
 from zhibao.core.pdf import render_pdf
 from zhibao.core.uploads import check_upload
-from zhibao.evidence import capture, selectors
+from zhibao.evidence import capture, checklists, selectors
 from zhibao.evidence.ledger_node import node
 from zhibao.evidence.models import CustodyEvent, Deposit, DepositFile
 from zhibao.ledger import bundle as ledger_bundle
@@ -58,11 +58,17 @@ def _identity_hash(actor: User) -> str:
 
 
 def make_deposit(*, actor: User, title: str, files: list, statement: str = "",  # noqa: ANN001
-                 kind: str = Deposit.Kind.FILES, source_url: str = "") -> DepositOutcome:
-    """Deposit files and/or a statement; the same single file again returns the earlier deposit."""
+                 kind: str = Deposit.Kind.FILES, source_url: str = "", category: str = "") -> DepositOutcome:
+    """Deposit files and/or a statement; the same single file again returns the earlier deposit.
+
+    ``category`` says what the evidence proves (``evidence.checklists``), so channel checklists can
+    tell a complainant what is still missing.
+    """
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["请填写标题"]
+    if category and category not in checklists.categories():
+        errors["category"] = [f"未知的证明内容类别：{category}（可用：{', '.join(checklists.categories())}）"]
     if not files and not statement.strip():
         errors["files"] = ["请上传至少一个文件，或填写文字声明"]
     payloads: list[tuple[str, bytes, str]] = []
@@ -99,7 +105,8 @@ def make_deposit(*, actor: User, title: str, files: list, statement: str = "",  
     stamped_at = tsa.verify_timestamp(sealed.timestamp_token, hashlib.sha256(leaf).digest(), node().tsa_chain_pem())
     with transaction.atomic():
         deposit = Deposit.objects.create(
-            deposit_no=deposit_no, kind=kind, title=title.strip()[:200], statement=statement.strip(),
+            deposit_no=deposit_no, kind=kind, title=title.strip()[:200], category=category,
+            statement=statement.strip(),
             source_url=source_url, depositor=actor, organisation=actor.organisation,
             depositor_id_hash=_identity_hash(actor), deposited_at=now, leaf_index=sealed.leaf_index,
             leaf=leaf, tree_size=sealed.tree_size, root_hex=sealed.root.hex(),
@@ -116,7 +123,7 @@ def make_deposit(*, actor: User, title: str, files: list, statement: str = "",  
     return DepositOutcome(deposit)
 
 
-def capture_and_deposit(*, actor: User, url: str, title: str = "") -> DepositOutcome:
+def capture_and_deposit(*, actor: User, url: str, title: str = "", category: str = "") -> DepositOutcome:
     """Capture a web page in headless Chromium and deposit the screenshot, HTML and headers together."""
     cap = capture.capture(url.strip())
     files = [SimpleUploadedFile("screenshot.png", cap.screenshot_png),
@@ -125,12 +132,28 @@ def capture_and_deposit(*, actor: User, url: str, title: str = "") -> DepositOut
     statement = (f"取证网址：{cap.url}\n最终网址：{cap.final_url}\nHTTP 状态：{cap.status}\n"
                  f"取证时间（UTC）：{cap.captured_at.isoformat()}")
     return make_deposit(actor=actor, title=title or f"网页取证 {cap.url}"[:200], files=files, statement=statement,
-                        kind=Deposit.Kind.WEB_CAPTURE, source_url=cap.url[:1000])
+                        kind=Deposit.Kind.WEB_CAPTURE, source_url=cap.url[:1000], category=category)
 
 
 def record_custody(*, actor: User | None, deposit: Deposit, action: str, channel: str = "", note: str = "") -> None:
     CustodyEvent.objects.create(deposit=deposit, actor=actor if getattr(actor, "pk", None) else None,
                                 action=action, channel=channel[:60], note=note[:300])
+
+
+def submit_to_channel(*, actor: User, deposits: list[Deposit], channel: str, reference: str) -> int:
+    """Record that deposits were submitted to a channel (e.g. case ZB-2026-000001 → 行政执法).
+
+    The chain of custody then shows which body received the evidence and when; the deposits
+    themselves never change, so switching channel re-submits the same deposits, not copies.
+    """
+    if channel not in checklists.channels():
+        raise InvalidInput({"channel": [f"未知的渠道：{channel}"]})
+    label = checklists.channels()[channel]["label"]
+    with transaction.atomic():
+        for deposit in deposits:
+            record_custody(actor=actor, deposit=deposit, action=CustodyEvent.Action.SUBMITTED,
+                           channel=label, note=reference[:300])
+    return len(deposits)
 
 
 def _qr_data_uri(url: str) -> str:

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from zhibao.core.errors import InvalidInput, NotFound
 from zhibao.core.forms import add_service_errors
 from zhibao.core.pagination import paginate, query_without_page
-from zhibao.evidence import selectors, services
-from zhibao.evidence.forms import DepositForm, VerifyForm
+from zhibao.evidence import checklists, selectors, services
+from zhibao.evidence.forms import ChecklistForm, DepositForm, VerifyForm
 
 CRUMB = ("电子存证", "/evidence/")
 
@@ -40,10 +40,11 @@ def deposit_create(request):  # noqa: ANN001, ANN201
         d = form.cleaned_data
         try:
             if d["source_url"]:
-                outcome = services.capture_and_deposit(actor=request.user, url=d["source_url"], title=d["title"])
+                outcome = services.capture_and_deposit(actor=request.user, url=d["source_url"], title=d["title"],
+                                                       category=d["category"])
             else:
                 outcome = services.make_deposit(actor=request.user, title=d["title"], files=d["files"],
-                                                statement=d["statement"])
+                                                statement=d["statement"], category=d["category"])
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
@@ -108,3 +109,20 @@ def public_verify(request):  # noqa: ANN001, ANN201
         "proof": selectors.proof_payload(result.deposit) if result and result.deposit else None,
         "public_key": services.verifier_key_text(),
     }, status=status)
+
+
+@login_required
+def checklist(request):  # noqa: ANN001, ANN201
+    """Which evidence a channel expects, checked against the user's own deposits."""
+    channels = [(code, spec["label"]) for code, spec in checklists.channels().items()]
+    mine = selectors.deposits_visible_to(actor=request.user)[:200]
+    form = ChecklistForm(request.GET or None, channels=channels,
+                         deposits=[(d.deposit_no, f"{d.deposit_no} {d.title}") for d in mine])
+    result = None
+    if request.GET and form.is_valid():
+        result = selectors.checklist_for(actor=request.user, channel=form.cleaned_data["channel"],
+                                         deposit_nos=form.cleaned_data["deposits"])
+    return render(request, "evidence/checklist.html", {
+        "form": form, "result": result, "channels": checklists.channels(), "categories": checklists.categories(),
+        "breadcrumbs": [CRUMB, ("渠道证据清单", None)],
+    })

@@ -79,6 +79,7 @@ MATRIX = {
     ("GET", "/api/v1/evidence/deposits/{deposit_no}"): lambda u: 200 if _sees_xinghe(u) else 404,
     # an unsupported scheme: proves every role may reach the capture service without launching a browser
     ("POST", "/api/v1/evidence/captures"): lambda u: 400,
+    ("GET", "/api/v1/evidence/checklists/{channel}"): lambda u: 200,
     ("GET", "/api/v1/public/verify"): lambda u: 200,
     ("GET", "/api/v1/powers"): lambda u: 200,
     ("POST", "/api/v1/powers"): lambda u: 201 if u.role == Role.RIGHT_HOLDER else 403,
@@ -123,7 +124,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
-        params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk,
+        params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
