@@ -201,7 +201,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 TASKS = {"default": {"BACKEND": env_str("ZHIBAO_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-EMAIL_BACKEND = env_str("ZHIBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing mail (notification copies). Console by default; for SMTP set ZHIBAO_EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the ZHIBAO_SMTP_* variables.
+_mail_backend = env_str("ZHIBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_mail_options: dict = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env_str("ZHIBAO_SMTP_HOST", "localhost"), "port": env_int("ZHIBAO_SMTP_PORT", 25),
+        "username": env_str("ZHIBAO_SMTP_USER", ""), "password": env_str("ZHIBAO_SMTP_PASSWORD", ""),
+        "use_tls": env_bool("ZHIBAO_SMTP_TLS", False), "timeout": env_int("ZHIBAO_SMTP_TIMEOUT", 10),
+    }
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("ZHIBAO_FROM_EMAIL", "noreply@zhibao.local")
 
 # Security headers. HTTPS-only cookies unless DEBUG (local http://127.0.0.1).
