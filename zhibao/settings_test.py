@@ -15,3 +15,6 @@ from zhibao.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+# WhiteNoise warns on every request when STATIC_ROOT is missing; tests serve static files via finders.
+os.makedirs(STATIC_ROOT, exist_ok=True)
