@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhibao.legal",
     "zhibao.evidence",
     "zhibao.notifications",
+    "zhibao.takedown",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ from zhibao.orgs import services as orgs
 from zhibao.orgs.models import District, Organisation
 from zhibao.rights import services as rights
 from zhibao.rights.models import Right
+from zhibao.takedown import demo as takedown_demo
 
 
 @dataclass(frozen=True)
@@ -207,4 +208,5 @@ def load() -> list[tuple[DemoUser, User]]:
     org_map = _orgs()
     users = _users(org_map)
     _rights(org_map)
+    takedown_demo.load(org_map)
     return users
