@@ -92,7 +92,8 @@ def queue(*, actor: User, status: str = "pending") -> QuerySet[NoticeItem]:
 
 
 def notices_visible_to(*, actor: User) -> QuerySet[Notice]:
-    notices = Notice.objects.select_related("platform", "notifier").annotate(n_items=Count("items"))
+    notices = (Notice.objects.select_related("platform", "notifier").annotate(n_items=Count("items"))
+               .order_by("-created_at", "-id"))
     if is_staff_role(actor):
         return notices
     platform_ids = list(platforms_operated_by(actor).values_list("pk", flat=True))
@@ -167,3 +168,24 @@ def metrics(*, platform: Platform, since: dt.datetime | None = None) -> dict:
             "within_sla": round(within / len(rows), 3) if rows else None,
             "counter_rate": round(countered / measured, 3) if measured else None,
             "relist_rate": round(relisted / measured, 3) if measured else None}
+
+
+def monthly_metrics(*, platform: Platform, months: int = 12) -> list[dict]:
+    """Per calendar month (Beijing time): notices, median and p90 hours to first measure, share within SLA."""
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    rows = Notice.objects.filter(platform=platform, created_at__gte=since).values_list(
+        "created_at", "first_measure_at", "sla_due_at")
+    by_month: dict[str, list] = {}
+    for created, measured, due in rows:
+        by_month.setdefault(timezone.localtime(created).strftime("%Y-%m"), []).append((created, measured, due))
+    out = []
+    for month in sorted(by_month):
+        group = by_month[month]
+        hours = sorted((m - c).total_seconds() / 3600 for c, m, _ in group if m is not None)
+        within = sum(1 for _, m, due in group if m is not None and m <= due)
+        share = within / len(group)
+        out.append({"month": month, "notices": len(group),
+                    "median_hours": round(hours[len(hours) // 2], 2) if hours else None,
+                    "p90_hours": round(hours[min(len(hours) - 1, int(0.9 * len(hours)))], 2) if hours else None,
+                    "within_sla": round(share, 3), "bar": round(share * 100)})
+    return out

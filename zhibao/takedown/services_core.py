@@ -392,3 +392,16 @@ def record_served(*, actor: User, item: NoticeItem, served_at: dt.datetime | Non
            body="如认为不构成侵权，可提交不侵权声明及证据。", url=_item_url(item))
     return item
 
+
+
+def capture_listing_page(*, actor: User, url: str) -> str:
+    """Capture the listing page in headless Chromium as an evidence deposit; returns its deposit number.
+
+    Runs before ``file_notice`` (outside its transaction): the ledger append is its own durable step, and the
+    deposit stays valid evidence even if the notice is then rejected.
+    """
+    from zhibao.evidence import services as evidence
+
+    outcome = evidence.capture_and_deposit(actor=actor, url=url, title=f"商品页面取证 {url}"[:200],
+                                           category="infringement")
+    return outcome.deposit.deposit_no
