@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhibao.evidence",
     "zhibao.notifications",
     "zhibao.takedown",
+    "zhibao.fairs",
 ]
 
 MIDDLEWARE = [
