@@ -18,6 +18,7 @@ urlpatterns = [
     path("verify/", include("zhibao.evidence.public_urls")),
     path("notifications/", include("zhibao.notifications.urls")),
     path("takedown/", include("zhibao.takedown.urls")),
+    path("fairs/", include("zhibao.fairs.urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"
