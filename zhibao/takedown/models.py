@@ -24,6 +24,9 @@ class Platform(models.Model):
     live_sla_minutes = models.PositiveIntegerField("直播通知时限（分钟）", default=30)
     oncall = models.ForeignKey("accounts.User", verbose_name="值班联系人", null=True, blank=True,
                                related_name="+", on_delete=models.PROTECT)
+    webhook_url = models.URLField("新通知回调地址", max_length=500, blank=True)
+    webhook_secret = models.CharField("回调签名密钥", max_length=64, blank=True,
+                                      help_text="HMAC-SHA256 key for the X-ZhiBao-Signature header")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,6 +110,7 @@ class Notice(models.Model):
     sla_due_at = models.DateTimeField("首次措施期限")
     first_measure_at = models.DateTimeField("首次措施时间", null=True, blank=True)
     malicious = models.BooleanField("认定恶意通知", default=False)
+    escalated_at = models.DateTimeField("已升级至值班联系人", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -302,3 +306,20 @@ class MaliciousFinding(models.Model):
 
     def __str__(self) -> str:
         return f"认定 {self.notice_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One signed delivery of a new notice to the platform's webhook; the delivery id lets the receiver
+    drop duplicates (a retried delivery carries the same id)."""
+
+    notice = models.ForeignKey(Notice, related_name="webhook_deliveries", on_delete=models.PROTECT)
+    delivery_id = models.CharField(max_length=40, unique=True)
+    url = models.URLField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.delivery_id

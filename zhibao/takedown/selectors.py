@@ -189,3 +189,10 @@ def monthly_metrics(*, platform: Platform, months: int = 12) -> list[dict]:
                     "p90_hours": round(hours[min(len(hours) - 1, int(0.9 * len(hours)))], 2) if hours else None,
                     "within_sla": round(share, 3), "bar": round(share * 100)})
     return out
+
+
+def live_items(*, actor: User, limit: int = 200) -> list[NoticeItem]:
+    """Live-stream listings under the notices the actor can see, open ones first."""
+    notices = notices_visible_to(actor=actor).filter(kind=Notice.Kind.LIVE)
+    return list(NoticeItem.objects.filter(notice__in=notices.values("pk"))
+                .select_related("notice", "notice__platform", "listing").order_by("closed_at", "-id")[:limit])

@@ -7,6 +7,7 @@ malicious-notice findings.
 
 from zhibao.takedown.services_after import (  # noqa: F401
     attach_proceeding,
+    escalate_live,
     extend_clock,
     file_counter_notice,
     find_malicious,

@@ -278,3 +278,22 @@ def find_malicious(*, actor: User, notice: Notice, reason: str, wilful: bool = F
            title=f"通知 {notice.number} 被认定为{label}", body=reason.strip(), url=f"/takedown/notices/{notice.pk}/")
     return finding
 
+
+
+def escalate_live(*, now: dt.datetime, warn_before: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Live-stream notices with listings still pending when the SLA is about to pass: tell the on-call contact."""
+    due = (Notice.objects.filter(kind=Notice.Kind.LIVE, status=Notice.Status.OPEN, escalated_at__isnull=True,
+                                 sla_due_at__lte=now + warn_before, items__status=NoticeItem.Status.PENDING)
+           .select_related("platform__oncall").distinct())
+    count = 0
+    for notice in due:
+        with transaction.atomic():
+            if Notice.objects.filter(pk=notice.pk, escalated_at__isnull=True).update(escalated_at=now) != 1:
+                continue
+            left = int((notice.sla_due_at - now).total_seconds() // 60)
+            when = f"{left} 分钟后到期" if left >= 0 else f"已超时 {-left} 分钟"
+            recipients = ([notice.platform.oncall] if notice.platform.oncall else []) + operators(notice.platform)
+            notify(recipients=recipients, kind="takedown.live_escalation", url=f"/takedown/notices/{notice.pk}/",
+                   title=f"直播通知 {notice.number} {when}，请立即处理")
+            count += 1
+    return count

@@ -27,7 +27,7 @@ from zhibao.law import uscc as uscc_lib
 from zhibao.notifications.services import notify
 from zhibao.orgs.models import Organisation
 from zhibao.rights.models import Right, RightType
-from zhibao.takedown import relisting, selectors
+from zhibao.takedown import relisting, selectors, webhooks
 from zhibao.takedown.models import (
     Listing,
     ListingEvent,
@@ -302,6 +302,7 @@ def file_notice(*, actor: User, notifier: Organisation, platform: Platform, righ
     if joined == len(cleaned):
         _fire(notice, "close")
         notice.save()
+    webhooks.schedule(notice)
     audit.record(actor=actor, action="file_notice", obj=notice,
                  after={"listings": len(cleaned), "joined": joined, "fast_lane": fast,
                         "rights": [r.pk for r in rights]})

@@ -16,4 +16,5 @@ urlpatterns = [
     path("items/<int:pk>/<str:action>/", views.item_action, name="item_action"),
     path("seller/", views.seller, name="seller"),
     path("public/", views.public, name="public"),
+    path("live/", views.live, name="live"),
 ]

@@ -96,7 +96,8 @@ def notice_create(request):  # noqa: ANN001, ANN201
     notifiers = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     rights = rights_visible_to(actor=request.user).filter(owner_id__in=org_ids).exclude(right_type="trade_secret")
     platforms = selectors.all_platforms()
-    form = forms.NoticeForm(request.POST or None, platforms=[(p.pk, p.name) for p in platforms],
+    form = forms.NoticeForm(request.POST or None, initial={"kind": request.GET.get("kind", "standard")},
+                            platforms=[(p.pk, p.name) for p in platforms],
                             notifiers=[(o.pk, o.name) for o in notifiers],
                             rights=[(r.pk, f"{r} · {r.owner.name} · {r.get_status_display()}") for r in rights])
     if request.method == "POST" and form.is_valid():
@@ -229,3 +230,13 @@ def public(request):  # noqa: ANN001, ANN201
              "status": i.get_status_display(), "measure": i.get_measure_display(),
              "counter": hasattr(i, "counter_notice")} for i in notice.items.all()]
     return render(request, "takedown/public.html", {"page": page, "q": q, "querystring": query_without_page(request)})
+
+
+@login_required
+def live(request):  # noqa: ANN001, ANN201
+    """The broadcaster's page: live URLs under notice, each with its minutes-long SLA; refreshes itself."""
+    items = selectors.live_items(actor=request.user)
+    template = "takedown/_live_rows.html" if request.headers.get("HX-Request") else "takedown/live.html"
+    return render(request, template, {"items": items, "now": timezone.now(),
+                                      "may_file": bool(represented_org_ids(request.user, "notices")),
+                                      "breadcrumbs": [CRUMB, ("直播保护", None)]})
