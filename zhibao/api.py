@@ -20,6 +20,8 @@ from zhibao.legal.api import router as law_router
 from zhibao.notifications.api import router as notifications_router
 from zhibao.orgs.api import router as orgs_router
 from zhibao.rights.api import router as rights_router
+from zhibao.takedown.api import public_router as takedown_public_router
+from zhibao.takedown.api import router as takedown_router
 
 api = NinjaAPI(
     title="ZhiBao 知保 API",
@@ -67,3 +69,5 @@ api.add_router("/v1/law", law_router)
 api.add_router("/v1/evidence", evidence_router)
 api.add_router("/v1/public", evidence_public_router)
 api.add_router("/v1/notifications", notifications_router)
+api.add_router("/v1/takedown", takedown_router)
+api.add_router("/v1/public", takedown_public_router)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "zhibao.legal",
     "zhibao.evidence",
     "zhibao.notifications",
+    "zhibao.takedown",
+    "zhibao.fairs",
 ]
 
 MIDDLEWARE = [

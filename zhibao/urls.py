@@ -17,6 +17,8 @@ urlpatterns = [
     path("evidence/", include("zhibao.evidence.urls")),
     path("verify/", include("zhibao.evidence.public_urls")),
     path("notifications/", include("zhibao.notifications.urls")),
+    path("takedown/", include("zhibao.takedown.urls")),
+    path("fairs/", include("zhibao.fairs.urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"

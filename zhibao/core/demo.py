@@ -17,6 +17,7 @@ from django.db import transaction
 from zhibao.accounts import services as accounts
 from zhibao.accounts.models import PowerOfAttorney, User
 from zhibao.accounts.roles import Role
+from zhibao.fairs import demo as fairs_demo
 from zhibao.law import districts as district_lib
 from zhibao.law import patents as patent_lib
 from zhibao.law import uscc as uscc_lib
@@ -24,6 +25,7 @@ from zhibao.orgs import services as orgs
 from zhibao.orgs.models import District, Organisation
 from zhibao.rights import services as rights
 from zhibao.rights.models import Right
+from zhibao.takedown import demo as takedown_demo
 
 
 @dataclass(frozen=True)
@@ -207,4 +209,6 @@ def load() -> list[tuple[DemoUser, User]]:
     org_map = _orgs()
     users = _users(org_map)
     _rights(org_map)
+    takedown_demo.load(org_map)
+    fairs_demo.load(org_map)
     return users

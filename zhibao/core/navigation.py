@@ -22,6 +22,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem("市场主体", "orgs:list", STAFF_ROLES | PARTY_ROLES, "orgs"),
     NavItem("权利登记", "rights:list", STAFF_ROLES | PARTY_ROLES, "rights"),
     NavItem("电子存证", "evidence:list", ALL, "evidence"),
+    NavItem("通知-删除", "takedown:home", STAFF_ROLES | PARTY_ROLES, "takedown"),
+    NavItem("展会保护", "fairs:list", STAFF_ROLES | PARTY_ROLES, "fairs"),
     NavItem("法律计算", "legal:index", ALL, "legal"),
     NavItem("授权委托", "accounts:powers", frozenset({Role.RIGHT_HOLDER, Role.AGENT, Role.CITY_ADMIN}), "powers"),
     NavItem("审计日志", "accounts:audit", frozenset({Role.AUDITOR, Role.CITY_ADMIN}), "audit"),

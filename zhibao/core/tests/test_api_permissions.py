@@ -88,7 +88,43 @@ MATRIX = {
     # one's own inbox only: listing and marking all read work for everyone
     ("GET", "/api/v1/notifications"): lambda u: 200,
     ("POST", "/api/v1/notifications/read"): lambda u: 200,
+    # takedown: the demo notice is 星河 (xinghe side) → 京购 (jinggou) against a 仿冒商贸 (fangmao) listing
+    ("POST", "/api/v1/takedown/notices"):
+        lambda u: 201 if u.username in XINGHE_SIDE else (403 if u.role in STAFF else 404),
+    ("GET", "/api/v1/takedown/notices"): lambda u: 200,
+    ("GET", "/api/v1/takedown/notices/{notice_id}"): lambda u: 200 if _sees_notice(u) else 404,
+    ("GET", "/api/v1/takedown/queue"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("POST", "/api/v1/takedown/listings"): lambda u: 201 if u.username == "jinggou" else 404,
+    ("GET", "/api/v1/takedown/metrics"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("GET", "/api/v1/takedown/items/{item_id}"): lambda u: 200 if _sees_item(u) else 404,
+    ("POST", "/api/v1/takedown/items/{item_id}/measure"): lambda u: _item_act(u, "jinggou", 200),
+    ("POST", "/api/v1/takedown/items/{item_id}/served"): lambda u: _item_act(u, "jinggou", 200),
+    # measures were taken by jinggou just before, but no counter-notice exists yet: 409 lists what is allowed
+    ("POST", "/api/v1/takedown/items/{item_id}/forward-counter"): lambda u: _item_act(u, "jinggou", 409),
+    # fangmao (the seller) comes before jinggou, so the listing is still pending: 409
+    ("POST", "/api/v1/takedown/items/{item_id}/counter-notice"): lambda u: _item_act(u, "fangmao", 409),
+    # daili asks while the listing is pending (409); by xinghe's turn it is down, so the empty form is a 400
+    ("POST", "/api/v1/takedown/items/{item_id}/proceeding"):
+        lambda u: {"daili": 409, "xinghe": 400}.get(u.username) or _item_act(u, "", 0),
+    ("POST", "/api/v1/takedown/items/{item_id}/extend"):
+        lambda u: 409 if u.username in XINGHE_SIDE else _item_act(u, "", 0),
+    ("GET", "/api/v1/public/takedown-notices"): lambda u: 200,
 }
+
+
+def _sees_notice(user) -> bool:  # noqa: ANN001
+    return _sees_xinghe(user) or user.username == "jinggou"
+
+
+def _sees_item(user) -> bool:  # noqa: ANN001
+    return _sees_notice(user) or user.username == "fangmao"
+
+
+def _item_act(user, who: str, ok: int) -> int:  # noqa: ANN001
+    """``who`` may act on the demo notice's listing; others who see it get 403, the rest 404."""
+    if user.username == who:
+        return ok
+    return 403 if _sees_item(user) else 404
 
 
 def _schema_operations() -> set[tuple[str, str]]:
@@ -111,6 +147,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     from zhibao.accounts import services as accounts
     from zhibao.evidence import services as evidence
     from zhibao.rights.models import Right
+    from zhibao.takedown.models import NoticeItem
 
     xinghe_org = orgs["xinghe"]
     right = Right.objects.get(number="45678901")
@@ -121,10 +158,12 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     # a separate, narrow power to revoke, so revoking it leaves the agent's general authority intact
     power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
                                              scope="notices")
+    td_item = NoticeItem.objects.get(listing__listing_id="JG-100001")
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
         params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
+                  "item_id": td_item.pk, "notice_id": td_item.notice_id,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
@@ -183,6 +222,22 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
         return {"agent": "daili", "scope": "rights"}
     if template == "/api/v1/powers/{power_id}/revoke":
         return {"reason": "合同到期"}
+    if template == "/api/v1/takedown/notices":
+        from zhibao.rights.models import Right
+        from zhibao.takedown.models import Platform
+
+        return {"notifier_id": xinghe_org.pk, "platform_id": Platform.objects.get().pk,
+                "right_ids": [Right.objects.get(number="45678901").pk], "goods_class": 9,
+                "statement": "使用星河注册商标的同类商品，承诺通知真实。",
+                "listings": [{"listing_id": f"M-{n}", "title": f"星河音箱 {n}", "shop_id": "m"}]}
+    if template == "/api/v1/takedown/listings":
+        return [{"listing_id": f"P-{n}", "title": f"平台商品 {n}", "shop_id": "p"}]  # type: ignore[return-value]
+    if template == "/api/v1/takedown/items/{item_id}/measure":
+        return {"measure": "remove"}
+    if template == "/api/v1/takedown/items/{item_id}/counter-notice":
+        return {"statement": "本店商品为正品，附进货凭证。", "deposit_nos": []}
+    if template == "/api/v1/takedown/items/{item_id}/extend":
+        return {"working_days": 5, "reason": "域外证据公证"}
     if template == "/api/v1/rights/{right_id}/licences":
         return {"licensee_id": orgs["licensee"].pk, "fee": "1000.00", "start": "2025-01-01"}
     return {}

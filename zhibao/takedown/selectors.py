@@ -1,0 +1,198 @@
+"""Reads for notice-and-takedown, always for an acting user: what they may not see is 404 or filtered out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from zhibao.accounts.models import User
+from zhibao.accounts.roles import Role
+from zhibao.accounts.selectors import is_staff_role, represented_org_ids
+from zhibao.core.errors import NotFound
+from zhibao.takedown.models import ListingEvent, MaliciousFinding, Notice, NoticeItem, Platform, RelistFlag
+
+
+@dataclass(frozen=True)
+class Quality:
+    """A notifier's record: share of decided listings that were not withdrawn, countered away or found wrong."""
+
+    decided: int
+    withdrawn: int
+    countered_away: int
+    malicious_notices: int
+    score: float | None
+    fast_lane: bool
+
+    @property
+    def label(self) -> str:
+        return "—" if self.score is None else f"{self.score:.0%}"
+
+
+def fast_lane_settings() -> tuple[float, int]:
+    """(score threshold, minimum decided listings) for the good-faith fast lane."""
+    return (float(getattr(settings, "ZHIBAO_TAKEDOWN_FAST_LANE_SCORE", 0.95)),
+            int(getattr(settings, "ZHIBAO_TAKEDOWN_FAST_LANE_MIN", 5)))
+
+
+def notifier_quality(*, notifier_id: int) -> Quality:
+    decided_states = [s for s in NoticeItem.Status.values if s not in (NoticeItem.Status.PENDING,
+                                                                       NoticeItem.Status.JOINED)]
+    counts = NoticeItem.objects.filter(notice__notifier_id=notifier_id, status__in=decided_states).aggregate(
+        decided=Count("id"), withdrawn=Count("id", filter=Q(status=NoticeItem.Status.WITHDRAWN)),
+        restored=Count("id", filter=Q(status=NoticeItem.Status.RESTORED)),
+        wrong=Count("id", filter=Q(notice__malicious=True)),
+    )
+    malicious = MaliciousFinding.objects.filter(notifier_id=notifier_id).count()
+    decided = counts["decided"]
+    bad = counts["withdrawn"] + counts["restored"] + counts["wrong"]
+    score = None if decided == 0 else max(0.0, 1 - bad / decided)
+    threshold, minimum = fast_lane_settings()
+    fast = score is not None and decided >= minimum and score >= threshold and malicious == 0
+    return Quality(decided, counts["withdrawn"], counts["restored"], malicious, score, fast)
+
+
+def platforms_operated_by(actor: User) -> QuerySet[Platform]:
+    if getattr(actor, "role", None) != Role.PLATFORM_OPERATOR:
+        return Platform.objects.none()
+    return Platform.objects.filter(organisation_id=actor.organisation_id)
+
+
+def platform_of(actor: User) -> Platform:
+    platform = platforms_operated_by(actor).first()
+    if platform is None:
+        raise NotFound("您的机构尚未登记为电商平台")
+    return platform
+
+
+def all_platforms() -> QuerySet[Platform]:
+    return Platform.objects.select_related("organisation").order_by("name")
+
+
+def queue(*, actor: User, status: str = "pending") -> QuerySet[NoticeItem]:
+    """The platform's work queue: fast lane and live notices first, then by SLA due time."""
+    platform = platform_of(actor)
+    items = (NoticeItem.objects.filter(notice__platform=platform)
+             .select_related("notice", "notice__notifier", "listing", "listing__shop")
+             .annotate(relisted=Exists(RelistFlag.objects.filter(listing_id=OuterRef("listing_id"))),
+                       notifier_flagged=Exists(MaliciousFinding.objects.filter(
+                           notifier_id=OuterRef("notice__notifier_id")))))
+    if status == "pending":
+        items = items.filter(status=NoticeItem.Status.PENDING)
+    elif status == "countered":
+        items = items.filter(status=NoticeItem.Status.COUNTERED)
+    elif status == "clock":
+        items = items.filter(status=NoticeItem.Status.CLOCK)
+    elif status:
+        items = items.filter(status=status)
+    return items.order_by("-notice__fast_lane", "notice__sla_due_at", "id")
+
+
+def notices_visible_to(*, actor: User) -> QuerySet[Notice]:
+    notices = (Notice.objects.select_related("platform", "notifier").annotate(n_items=Count("items"))
+               .order_by("-created_at", "-id"))
+    if is_staff_role(actor):
+        return notices
+    platform_ids = list(platforms_operated_by(actor).values_list("pk", flat=True))
+    return notices.filter(Q(notifier_id__in=represented_org_ids(actor, scope="notices"))
+                          | Q(platform_id__in=platform_ids))
+
+
+def get_notice(*, actor: User, pk: int) -> Notice:
+    notice = Notice.objects.select_related("platform", "notifier", "filed_by").filter(pk=pk).first()
+    if notice is None or not actor.has_perm("takedown.view_notice", notice):
+        raise NotFound("未找到该通知")
+    return notice
+
+
+def get_item(*, actor: User, pk: int) -> NoticeItem:
+    item = (NoticeItem.objects.select_related("notice", "notice__platform", "notice__notifier", "listing",
+                                              "listing__shop", "joined_to", "joined_to__notice")
+            .filter(pk=pk).first())
+    if item is None or not actor.has_perm("takedown.view_item", item):
+        raise NotFound("未找到该通知商品")
+    return item
+
+
+def seller_items(*, actor: User) -> QuerySet[NoticeItem]:
+    """Listings of the organisations the actor acts for that received notices (the counter-notice page)."""
+    org_ids = represented_org_ids(actor)
+    if not org_ids:
+        return NoticeItem.objects.none()
+    return (NoticeItem.objects.filter(listing__shop__seller_org_id__in=org_ids)
+            .exclude(status=NoticeItem.Status.JOINED)
+            .select_related("notice", "notice__notifier", "notice__platform", "listing").order_by("-id"))
+
+
+def timeline(*, item: NoticeItem) -> QuerySet[ListingEvent]:
+    return ListingEvent.objects.filter(listing_id=item.listing_id).select_related("item__notice")
+
+
+def public_notices(*, q: str = "") -> QuerySet[Notice]:
+    """Art. 44: notices, counter-notices and outcomes; rendered with personal data masked."""
+    notices = Notice.objects.select_related("platform", "notifier").prefetch_related(
+        "items__listing__shop", "items__counter_notice", "rights")
+    if q:
+        notices = notices.filter(Q(number=q.strip()) | Q(items__listing__listing_id=q.strip())).distinct()
+    return notices.order_by("-created_at", "-id")
+
+
+def mask_name(name: str, uscc: str = "") -> str:
+    """An organisation (it has a USCC) is shown; a natural person's name keeps only its first character."""
+    if uscc or not name:
+        return name
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def metrics(*, platform: Platform, since: dt.datetime | None = None) -> dict:
+    """Time to first measure (median, p90), share within SLA, counter-notice and relisting rates."""
+    notices = Notice.objects.filter(platform=platform)
+    if since is not None:
+        notices = notices.filter(created_at__gte=since)
+    rows = list(notices.values_list("created_at", "first_measure_at", "sla_due_at"))
+    hours = sorted((m - c).total_seconds() / 3600 for c, m, _ in rows if m is not None)
+    within = sum(1 for _, m, due in rows if m is not None and m <= due)
+
+    def pct(p: float) -> float | None:
+        return round(hours[min(len(hours) - 1, int(p * len(hours)))], 2) if hours else None
+
+    items = NoticeItem.objects.filter(notice__in=notices)
+    measured = items.filter(measure__in=["remove", "block", "stop_service"]).count()
+    countered = items.filter(counter_notice__isnull=False).count()
+    relisted = RelistFlag.objects.filter(listing__platform=platform, created_at__gte=since or timezone.now()
+                                         - dt.timedelta(days=36500)).count()
+    return {"notices": len(rows), "median_hours": pct(0.5), "p90_hours": pct(0.9),
+            "within_sla": round(within / len(rows), 3) if rows else None,
+            "counter_rate": round(countered / measured, 3) if measured else None,
+            "relist_rate": round(relisted / measured, 3) if measured else None}
+
+
+def monthly_metrics(*, platform: Platform, months: int = 12) -> list[dict]:
+    """Per calendar month (Beijing time): notices, median and p90 hours to first measure, share within SLA."""
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    rows = Notice.objects.filter(platform=platform, created_at__gte=since).values_list(
+        "created_at", "first_measure_at", "sla_due_at")
+    by_month: dict[str, list] = {}
+    for created, measured, due in rows:
+        by_month.setdefault(timezone.localtime(created).strftime("%Y-%m"), []).append((created, measured, due))
+    out = []
+    for month in sorted(by_month):
+        group = by_month[month]
+        hours = sorted((m - c).total_seconds() / 3600 for c, m, _ in group if m is not None)
+        within = sum(1 for _, m, due in group if m is not None and m <= due)
+        share = within / len(group)
+        out.append({"month": month, "notices": len(group),
+                    "median_hours": round(hours[len(hours) // 2], 2) if hours else None,
+                    "p90_hours": round(hours[min(len(hours) - 1, int(0.9 * len(hours)))], 2) if hours else None,
+                    "within_sla": round(share, 3), "bar": round(share * 100)})
+    return out
+
+
+def live_items(*, actor: User, limit: int = 200) -> list[NoticeItem]:
+    """Live-stream listings under the notices the actor can see, open ones first."""
+    notices = notices_visible_to(actor=actor).filter(kind=Notice.Kind.LIVE)
+    return list(NoticeItem.objects.filter(notice__in=notices.values("pk"))
+                .select_related("notice", "notice__platform", "listing").order_by("closed_at", "-id")[:limit])
