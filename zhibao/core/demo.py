@@ -25,6 +25,7 @@ from zhibao.orgs import services as orgs
 from zhibao.orgs.models import District, Organisation
 from zhibao.rights import services as rights
 from zhibao.rights.models import Right
+from zhibao.monitoring import demo as monitoring_demo
 from zhibao.takedown import demo as takedown_demo
 
 
@@ -211,4 +212,5 @@ def load() -> list[tuple[DemoUser, User]]:
     _rights(org_map)
     takedown_demo.load(org_map)
     fairs_demo.load(org_map)
+    monitoring_demo.load(org_map)
     return users

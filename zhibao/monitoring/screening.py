@@ -1,0 +1,135 @@
+"""The matching rules behind a screening: which watched right an incoming item resembles, and why.
+
+Why here and not in ``zhibao.similarity``: the library judges two names or texts; whether that is an
+*alert* depends on the register (Nice classes and their related classes, the owner, a GI's authorised
+users, the opposition clock), which only the app knows. Every hit carries its reasons in Chinese and,
+for trademark applications, the opposition deadline with the rule it was computed by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from zhibao.law import periods
+from zhibao.rights.models import Right, RightType
+from zhibao.similarity import text as simtext
+from zhibao.similarity.marks import compare
+
+OPPOSITION_RULE = "trademark_opposition"
+TEXT_MIN_SCORE = 0.3  # below this share of copied text, a page is not a lead against a work
+
+
+@dataclass
+class Hit:
+    right: Right
+    kind: str
+    score: Decimal
+    reasons: list[str]
+    deadline: dt.date | None = None
+    deadline_rule: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@cache
+def related_classes() -> dict[int, set[int]]:
+    """Class → the classes whose goods/services are commonly similar to it (both directions)."""
+    data = json.loads((Path(__file__).parent / "data" / "related_classes.json").read_text(encoding="utf-8"))
+    related: dict[int, set[int]] = {}
+    for a, b in data["pairs"]:
+        related.setdefault(a, set()).add(b)
+        related.setdefault(b, set()).add(a)
+    return related
+
+
+def class_overlap(item_classes: list[int], right_classes: list[int]) -> tuple[bool, str]:
+    """Same class, related class, or none; an item without classes (a listing, a page) is not filtered."""
+    if not item_classes or not right_classes:
+        return True, ""
+    same = sorted(set(item_classes) & set(right_classes))
+    if same:
+        return True, f"同一类别：第 {'、'.join(map(str, same))} 类"
+    rel = related_classes()
+    pairs = sorted({(a, b) for a in item_classes for b in right_classes if b in rel.get(a, set())})
+    if pairs:
+        return True, "类似类别：" + "、".join(f"第 {a} 类/第 {b} 类" for a, b in pairs)
+    return False, ""
+
+
+def opposition_deadline(announced_on: dt.date) -> tuple[dt.date, str]:
+    d = periods.deadline_for(OPPOSITION_RULE, announced_on, provisional=True)
+    note = f"{d.title}（{d.source}）"
+    if d.provisional:
+        years = "、".join(map(str, d.provisional_years))
+        note += f"；暂定：{years} 年放假安排未发布，按法定假日推算，发布后须重算"
+    return d.deadline, note[:300]
+
+
+def _mark_hit(item, right: Right) -> Hit | None:  # noqa: ANN001 - a Screening
+    ok, class_reason = class_overlap(item.nice_classes or [], right.nice_classes or [])
+    if not ok:
+        return None
+    result = compare(item.name[:100], right.title)
+    if not result.similar and result.score < 0.3:
+        return None
+    reasons = [*result.reasons, *([class_reason] if class_reason else [])]
+    hit = Hit(right, "trademark" if item.source == "application" else "listing",
+              Decimal(str(round(result.score, 3))), reasons)
+    if item.source == "application" and item.announced_on:
+        hit.deadline, hit.deadline_rule = opposition_deadline(item.announced_on)
+    return hit
+
+
+def _gi_hit(item, right: Right, authorised_usccs: set[str]) -> Hit | None:  # noqa: ANN001
+    # the GI's name (平谷大桃), not the bare product word (大桃), which anyone may use descriptively
+    name = right.title.strip()
+    if not name or name not in f"{item.name}\n{item.text}":
+        return None
+    if item.party_uscc and (item.party_uscc in authorised_usccs or item.party_uscc == right.owner.uscc):
+        return None
+    who = item.party or "（未提供卖家）"
+    return Hit(right, "gi", Decimal("1.000"),
+               [f"使用地理标志名称：{name}", f"使用者不在核准使用人名单中：{who}"])
+
+
+def _text_hit(item, right: Right, work_text: str) -> Hit | None:  # noqa: ANN001
+    if not item.text or not work_text:
+        return None
+    passages = simtext.overlapping_passages(item.text, work_text)
+    covered = sum(end - start for (start, end), _, _ in passages)
+    # share of the shorter text found in the other: a page copying one chapter of a novel still scores high
+    score = min(1.0, covered / max(1, min(len(item.text), len(work_text))))
+    if score < TEXT_MIN_SCORE:
+        return None
+    reasons = [f"文本重合比例：{score:.0%}（{len(passages)} 段）"]
+    reasons += [f"重合段落：{p[2][:60]}" for p in passages[:3]]
+    return Hit(right, "listing", Decimal(str(round(score, 3))), reasons)
+
+
+def work_text(right: Right) -> str:
+    """The text of a registered work, when its file is text; binary works are matched by image hashes only."""
+    if not right.work_file:
+        return ""
+    try:
+        with right.work_file.open("rb") as fh:
+            raw = fh.read(2_000_000)
+        return raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+
+
+def hits_for(item, right: Right, *, authorised_usccs: set[str], text_of_work: str = "") -> Hit | None:  # noqa: ANN001
+    """The hit of one screened item against one watched right, or None."""
+    if item.party_uscc and item.party_uscc == right.owner.uscc:
+        return None  # the owner's own application or listing
+    if right.right_type == RightType.TRADEMARK:
+        return _mark_hit(item, right)
+    if right.right_type == RightType.GI:
+        return _gi_hit(item, right, authorised_usccs)
+    if right.right_type == RightType.COPYRIGHT:
+        return _text_hit(item, right, text_of_work)
+    return None
