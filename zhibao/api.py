@@ -17,9 +17,9 @@ from zhibao.core.errors import InvalidInput, ServiceError
 from zhibao.evidence.api import public_router as evidence_public_router
 from zhibao.evidence.api import router as evidence_router
 from zhibao.legal.api import router as law_router
+from zhibao.monitoring.api import router as monitoring_router
 from zhibao.notifications.api import router as notifications_router
 from zhibao.orgs.api import router as orgs_router
-from zhibao.monitoring.api import router as monitoring_router
 from zhibao.rights.api import router as rights_router
 from zhibao.takedown.api import public_router as takedown_public_router
 from zhibao.takedown.api import router as takedown_router

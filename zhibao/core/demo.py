@@ -21,11 +21,11 @@ from zhibao.fairs import demo as fairs_demo
 from zhibao.law import districts as district_lib
 from zhibao.law import patents as patent_lib
 from zhibao.law import uscc as uscc_lib
+from zhibao.monitoring import demo as monitoring_demo
 from zhibao.orgs import services as orgs
 from zhibao.orgs.models import District, Organisation
 from zhibao.rights import services as rights
 from zhibao.rights.models import Right
-from zhibao.monitoring import demo as monitoring_demo
 from zhibao.takedown import demo as takedown_demo
 
 

@@ -15,8 +15,14 @@ from zhibao.core.exports import export_response
 from zhibao.core.forms import add_service_errors
 from zhibao.core.pagination import paginate, query_without_page
 from zhibao.monitoring import importing, risk, selectors, services
-from zhibao.monitoring.forms import (AlertFilterForm, AnnouncementForm, DismissForm, RiskForm, ThresholdForm,
-                                     WatchListForm)
+from zhibao.monitoring.forms import (
+    AlertFilterForm,
+    AnnouncementForm,
+    DismissForm,
+    RiskForm,
+    ThresholdForm,
+    WatchListForm,
+)
 from zhibao.orgs.selectors import organisations_visible_to
 from zhibao.rights.models import Right
 
