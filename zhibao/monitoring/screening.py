@@ -17,8 +17,11 @@ from pathlib import Path
 
 from zhibao.law import periods
 from zhibao.rights.models import Right, RightType
+from zhibao.similarity import SimilarityInputError
 from zhibao.similarity import text as simtext
-from zhibao.similarity.marks import compare
+from zhibao.similarity.markrules import features
+from zhibao.similarity.marks import MarkIndex, compare
+from zhibao.similarity.normalize import validate_name
 
 OPPOSITION_RULE = "trademark_opposition"
 TEXT_MIN_SCORE = 0.3  # below this share of copied text, a page is not a lead against a work
@@ -133,3 +136,50 @@ def hits_for(item, right: Right, *, authorised_usccs: set[str], text_of_work: st
     if right.right_type == RightType.COPYRIGHT:
         return _text_hit(item, right, text_of_work)
     return None
+
+
+Target = tuple  # (watch list, right, authorised GI users' USCCs, text of the work)
+
+
+class Targets:
+    """Every watched right of the active watch lists, with a ``MarkIndex`` over the watched marks.
+
+    Why an index here too: with thousands of right holders watching their marks, comparing each new
+    application with every watched mark is the slow path (see bench/bench_monitoring.py). Marks go
+    through the library's candidate generation (pinyin, shape and n-gram keys) and only candidates
+    are scored; GIs and works (few, and matched by substring or text) are checked one by one.
+    """
+
+    def __init__(self, rows: list[Target], *, brute_force: bool = False) -> None:
+        self.others: list[Target] = []
+        self.by_title: dict[str, list[Target]] = {}
+        for row in rows:
+            right = row[1]
+            title = right.title.strip()
+            ok = right.right_type == RightType.TRADEMARK and not brute_force
+            if ok:
+                try:
+                    validate_name(title)
+                except SimilarityInputError:
+                    ok = False
+            if ok:
+                self.by_title.setdefault(title, []).append(row)
+            else:
+                self.others.append(row)
+        self.titles = list(self.by_title)
+        self.index = MarkIndex.from_names(self.titles) if self.titles else None
+
+    def __len__(self) -> int:
+        return len(self.others) + sum(len(v) for v in self.by_title.values())
+
+    def for_item(self, item) -> list[Target]:  # noqa: ANN001 - a Screening
+        """The watched rights worth checking exactly for this item."""
+        rows = list(self.others)
+        if self.index is not None:
+            try:
+                f = features(item.name[:100])
+            except SimilarityInputError:
+                return rows
+            for i in self.index.candidates(f):
+                rows.extend(self.by_title[self.titles[i]])
+        return rows

@@ -177,7 +177,8 @@ def _enqueue(ids: list[int]) -> None:
 
 # ---- screening ---------------------------------------------------------------------------------------
 
-def _watch_targets() -> list[tuple[WatchList, Right, set[str], str]]:
+def watch_targets(*, brute_force: bool = False) -> rules_engine.Targets:
+    """The active watch lists' rights, indexed; build once per batch of items."""
     targets = []
     lists = WatchList.objects.filter(is_active=True).select_related("owner").prefetch_related(
         "rights__owner", "rights__gi_authorised_users")
@@ -188,10 +189,10 @@ def _watch_targets() -> list[tuple[WatchList, Right, set[str], str]]:
             authorised = {o.uscc for o in right.gi_authorised_users.all() if o.uscc}
             text = rules_engine.work_text(right) if right.right_type == RightType.COPYRIGHT else ""
             targets.append((wl, right, authorised, text))
-    return targets
+    return rules_engine.Targets(targets, brute_force=brute_force)
 
 
-def screen(*, screening_id: int) -> int:
+def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) -> int:
     """Screen one item against every active watch list; returns the number of new alerts.
 
     Never raises for a bad item: the error is stored and the item left for a bounded retry.
@@ -201,7 +202,7 @@ def screen(*, screening_id: int) -> int:
         return 0
     try:
         with transaction.atomic():
-            created = _screen(item)
+            created = _screen(item, targets if targets is not None else watch_targets())
         return created
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the item, the worker keeps going
         log.exception("screening %s failed", screening_id)
@@ -212,10 +213,10 @@ def screen(*, screening_id: int) -> int:
         return 0
 
 
-def _screen(item: Screening) -> int:
+def _screen(item: Screening, targets: rules_engine.Targets) -> int:
     by_list: dict[int, list[Alert]] = {}
     lists: dict[int, WatchList] = {}
-    for wl, right, authorised, text in _watch_targets():
+    for wl, right, authorised, text in targets.for_item(item):
         hit = rules_engine.hits_for(item, right, authorised_usccs=authorised, text_of_work=text)
         if hit is None or hit.score < wl.threshold:
             continue
@@ -251,7 +252,8 @@ def retry_due(*, now: dt.datetime, older_than: dt.timedelta = dt.timedelta(minut
     """Screen items still pending (never run, or failed fewer than MAX_ATTEMPTS times); (screened, alerts)."""
     due = list(Screening.objects.filter(status=Screening.Status.PENDING, attempts__lt=MAX_ATTEMPTS,
                                         created_at__lte=now - older_than).values_list("pk", flat=True)[:1000])
-    alerts = sum(screen(screening_id=pk) for pk in due)
+    targets = watch_targets() if due else None
+    alerts = sum(screen(screening_id=pk, targets=targets) for pk in due)
     return len(due), alerts
 
 

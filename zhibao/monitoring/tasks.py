@@ -13,7 +13,8 @@ from zhibao.monitoring import services
 @task()
 def screen_items(ids: list[int]) -> int:
     """Screen items one by one; a failing item is recorded on its row and does not stop the others."""
-    return sum(services.screen(screening_id=pk) for pk in ids)
+    targets = services.watch_targets()  # once per batch: the watched marks' index
+    return sum(services.screen(screening_id=pk, targets=targets) for pk in ids)
 
 
 @periodic(name="monitoring.retry_screenings", every=timedelta(minutes=10))

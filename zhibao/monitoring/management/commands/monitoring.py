@@ -94,8 +94,9 @@ class Command(BaseCommand):
         else:
             self._fail("请给出 --file（商标公告）或 --name（单条）")
             return
+        targets = services.watch_targets()
         for item in created:
-            services.screen(screening_id=item.pk)
+            services.screen(screening_id=item.pk, targets=targets)
         ids = [s.pk for s in created]
         items = Screening.objects.filter(pk__in=ids).order_by("pk")
         alerts = Alert.objects.filter(screening_id__in=ids).select_related(
