@@ -109,6 +109,7 @@ class ItemIn(StrictSchema):
     announcement_issue: str = ""
     text: str = ""
     html: str = ""
+    images: list[str] = []  # base64; up to 5, each up to 5 MB
 
 
 class ItemsIn(StrictSchema):

@@ -19,6 +19,7 @@ from zhibao.law import periods
 from zhibao.rights.models import Right, RightType
 from zhibao.similarity import SimilarityInputError
 from zhibao.similarity import text as simtext
+from zhibao.similarity.images import ImageIndex
 from zhibao.similarity.markrules import features
 from zhibao.similarity.marks import MarkIndex, compare
 from zhibao.similarity.normalize import validate_name
@@ -125,10 +126,47 @@ def work_text(right: Right) -> str:
         return ""
 
 
-def hits_for(item, right: Right, *, authorised_usccs: set[str], text_of_work: str = "") -> Hit | None:  # noqa: ANN001
-    """The hit of one screened item against one watched right, or None."""
+def image_of(right: Right) -> bytes:
+    """The watched image: a trademark's specimen, or a work file that is an image; b"" when none."""
+    field = right.mark_image if right.right_type == RightType.TRADEMARK else right.work_file
+    if not field:
+        return b""
+    try:
+        with field.open("rb") as fh:
+            head = fh.read(8)
+            if not (head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[:4] == b"RIFF"):
+                return b""
+            return head + fh.read(32_000_000)
+    except (OSError, ValueError):
+        return b""
+
+
+IMAGE_MAX_DISTANCE = 10  # of 64 pHash bits; the library's crop/mirror tests pass at this radius
+
+
+def _image_hit(right: Right, match) -> Hit:  # noqa: ANN001 - an ImageMatch
+    x0, y0, x1, y1 = match.region
+    score = Decimal(str(round(1 - match.distance / 64, 3)))
+    reasons = [f"图像近似：pHash 汉明距离 {match.distance}/64", f"匹配区域：({x0},{y0})–({x1},{y1})"]
+    if match.mirrored:
+        reasons.append("镜像翻转后近似")
+    return Hit(right, "listing", score, reasons)
+
+
+def hits_for(item, right: Right, *, authorised_usccs: set[str], text_of_work: str = "",  # noqa: ANN001
+             image_hit=None) -> Hit | None:  # noqa: ANN001
+    """The hit of one screened item against one watched right, or None (the strongest of its signals)."""
     if item.party_uscc and item.party_uscc == right.owner.uscc:
         return None  # the owner's own application or listing
+    hit = _hit(item, right, authorised_usccs, text_of_work)
+    if image_hit is not None:
+        img = _image_hit(right, image_hit)
+        if hit is None or img.score > hit.score:
+            return img
+    return hit
+
+
+def _hit(item, right: Right, authorised_usccs: set[str], text_of_work: str) -> Hit | None:  # noqa: ANN001
     if right.right_type == RightType.TRADEMARK:
         return _mark_hit(item, right)
     if right.right_type == RightType.GI:
@@ -168,6 +206,33 @@ class Targets:
                 self.others.append(row)
         self.titles = list(self.by_title)
         self.index = MarkIndex.from_names(self.titles) if self.titles else None
+        self.images = ImageIndex()
+        self.image_rows: dict[str, Target] = {}
+        for row in rows:
+            data = image_of(row[1])
+            if data:
+                try:
+                    self.images.add(str(row[1].pk), data)
+                except SimilarityInputError:
+                    continue  # a corrupt specimen is not matchable; the name still is
+                self.image_rows[str(row[1].pk)] = row
+        self._image_matches: dict[int, dict[str, object]] = {}
+
+    def image_hit(self, item, right: Right):  # noqa: ANN001, ANN201
+        """The best image match of the item's images against this right's image, or None."""
+        if not item.image_hashes or str(right.pk) not in self.image_rows:
+            return None
+        key = id(item)
+        if key not in self._image_matches:
+            best: dict[str, object] = {}
+            for plain, mirrored in item.image_hashes:
+                for h, is_mirror in ((int(plain, 16), False), (int(mirrored, 16), True)):
+                    for m in self.images.search_hash(h, IMAGE_MAX_DISTANCE, is_mirror):
+                        cur = best.get(m.item_id)
+                        if cur is None or m.distance < cur.distance:  # type: ignore[attr-defined]
+                            best[m.item_id] = m
+            self._image_matches = {key: best}
+        return self._image_matches[key].get(str(right.pk))
 
     def __len__(self) -> int:
         return len(self.others) + sum(len(v) for v in self.by_title.values())
@@ -175,6 +240,8 @@ class Targets:
     def for_item(self, item) -> list[Target]:  # noqa: ANN001 - a Screening
         """The watched rights worth checking exactly for this item."""
         rows = list(self.others)
+        if item.image_hashes:
+            rows.extend(r for r in self.image_rows.values() if r not in rows)
         if self.index is not None:
             try:
                 f = features(item.name[:100])

@@ -7,6 +7,8 @@ item (``attempts``, ``error``) and the periodic job ``monitoring.retry_screening
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ log = logging.getLogger("zhibao.monitoring")
 
 MAX_ATTEMPTS = 3
 MAX_ITEMS = 5000
+MAX_IMAGES = 5
+MAX_IMAGE_BYTES = 5_000_000
 WATCHABLE = (RightType.TRADEMARK, RightType.COPYRIGHT, RightType.GI)
 THRESHOLD_MIN, THRESHOLD_MAX = Decimal("0.30"), Decimal("1.00")
 
@@ -124,6 +128,16 @@ def _clean_item(source: str, raw: dict[str, Any]) -> tuple[Screening | None, dic
             announced = None
     if source == Screening.Source.APPLICATION and not classes and "nice_classes" not in errors:
         errors["nice_classes"] = ["商标申请须填写尼斯分类"]
+    hashes: list[list[str]] = []
+    images = raw.get("images") or []
+    if len(images) > MAX_IMAGES:
+        errors["images"] = [f"每条最多 {MAX_IMAGES} 张图片"]
+        images = []
+    for n, data in enumerate(images):
+        try:
+            hashes.append(_image_hashes(data))
+        except InvalidInput as exc:
+            errors.setdefault("images", []).append(f"第 {n + 1} 张：{exc.errors['image'][0]}")
     text = raw.get("text") or ""
     if not isinstance(text, str) or "\x00" in text:
         errors["text"] = ["页面文字必须是文本"]
@@ -133,8 +147,30 @@ def _clean_item(source: str, raw: dict[str, Any]) -> tuple[Screening | None, dic
         source=source, name=name, reference=str(raw.get("reference") or "").strip()[:1000],
         party=str(raw.get("party") or "").strip()[:200], party_uscc=str(raw.get("party_uscc") or "").strip().upper()[:18],
         nice_classes=classes, announced_on=announced, announcement_issue=str(raw.get("announcement_issue") or "")[:20],
-        text=text[:200_000], html=str(raw.get("html") or "")[:500_000],
+        text=text[:200_000], html=str(raw.get("html") or "")[:500_000], image_hashes=hashes,
     ), {}
+
+
+def _image_hashes(data: object) -> list[str]:
+    """pHash of an image and of its mirror image (hex); base64 text or bytes; corrupt → InvalidInput."""
+    from PIL import ImageOps
+
+    from zhibao.similarity.images import load_image, phash64
+
+    if isinstance(data, str):
+        try:
+            data = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidInput({"image": ["不是有效的 base64 编码"]}) from exc
+    if not isinstance(data, bytes | bytearray):
+        raise InvalidInput({"image": ["图片应为 base64 文本"]})
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput({"image": [f"图片超过 {MAX_IMAGE_BYTES // 1_000_000} MB"]})
+    try:
+        img = load_image(bytes(data))
+    except SimilarityInputError as exc:
+        raise InvalidInput({"image": [f"图片无法解码或格式不支持（{exc}）"]}) from exc
+    return [f"{phash64(img):016x}", f"{phash64(ImageOps.mirror(img)):016x}"]
 
 
 def submit_items(*, actor: User | None, source: str, items: list[dict[str, Any]]) -> list[Screening]:
@@ -188,6 +224,8 @@ def watch_targets(*, brute_force: bool = False) -> rules_engine.Targets:
                 continue
             authorised = {o.uscc for o in right.gi_authorised_users.all() if o.uscc}
             text = rules_engine.work_text(right) if right.right_type == RightType.COPYRIGHT else ""
+            if not rules_engine.image_of(right) and right.right_type == RightType.COPYRIGHT and not text:
+                continue
             targets.append((wl, right, authorised, text))
     return rules_engine.Targets(targets, brute_force=brute_force)
 
@@ -217,7 +255,8 @@ def _screen(item: Screening, targets: rules_engine.Targets) -> int:
     by_list: dict[int, list[Alert]] = {}
     lists: dict[int, WatchList] = {}
     for wl, right, authorised, text in targets.for_item(item):
-        hit = rules_engine.hits_for(item, right, authorised_usccs=authorised, text_of_work=text)
+        hit = rules_engine.hits_for(item, right, authorised_usccs=authorised, text_of_work=text,
+                                    image_hit=targets.image_hit(item, right))
         if hit is None or hit.score < wl.threshold:
             continue
         try:

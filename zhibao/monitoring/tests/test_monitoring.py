@@ -351,3 +351,56 @@ def test_cli_screen_json_and_bad_input_exit_2(demo, tmp_path):
     out = io.StringIO()
     call_command("monitoring", "alerts", "--user", "xinghe", "--json", stdout=out)
     assert len(json.loads(out.getvalue())) >= 8
+
+
+def _logo(seed: int = 7) -> bytes:
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    img = Image.new("RGB", (320, 240), "white")
+    d = ImageDraw.Draw(img)
+    for _ in range(14):
+        x, y = rng.randrange(300), rng.randrange(220)
+        d.ellipse((x, y, x + rng.randrange(20, 120), y + rng.randrange(20, 100)),
+                  fill=tuple(rng.randrange(256) for _ in range(3)))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
+@pytest.mark.django_db
+def test_listing_image_mirrored_copy_of_a_watched_specimen_is_an_alert(submit, demo):
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    from zhibao.rights.models import Right
+
+    right = Right.objects.get(number="45678902")  # XINGHE, on 星河's watch list
+    right.mark_image.save("xinghe.png", ContentFile(_logo()), save=True)
+    mirrored = io.BytesIO()
+    ImageOps.mirror(Image.open(io.BytesIO(_logo()))).save(mirrored, "PNG")
+    other = _logo(seed=99)
+    items = submit(actor=demo["jinggou"], source="listing", items=[
+        {"name": "蓝牙耳机", "images": [_b64(mirrored.getvalue())]}, {"name": "无关耳机", "images": [_b64(other)]}])
+    alert = Alert.objects.get(screening_id=items[0].pk)
+    assert alert.right == right and any("镜像" in r for r in alert.reasons)
+    assert any("汉明距离" in r for r in alert.reasons)
+    assert not Alert.objects.filter(screening_id=items[1].pk).exists()
+
+
+@pytest.mark.django_db
+def test_corrupt_or_non_image_uploads_are_400(demo, client_as):
+    c = client_as("jinggou")
+    for images, reason in ((["!!notbase64"], "base64"), ([_b64(b"\x89PNG\r\n\x1a\n truncated")], "无法解码"),
+                           ([_b64(b"GIF89a")] * 6, "最多 5 张")):
+        r = _post_json(c, "/api/v1/monitoring/items", {"source": "listing", "items": [{"name": "耳机", "images": images}]})
+        assert r.status_code == 400, r.content
+        assert reason in json.dumps(r.json(), ensure_ascii=False)
