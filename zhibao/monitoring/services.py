@@ -222,7 +222,8 @@ def watch_targets(*, brute_force: bool = False) -> rules_engine.Targets:
         for right in wl.rights.all():
             if right.status in (Right.Status.EXPIRED, Right.Status.INVALIDATED):
                 continue
-            authorised = {o.uscc for o in right.gi_authorised_users.all() if o.uscc}
+            # authorised users by USCC and by registered name (feeds often carry only the seller's name)
+            authorised = {v for o in right.gi_authorised_users.all() for v in (o.uscc, o.name) if v}
             text = rules_engine.work_text(right) if right.right_type == RightType.COPYRIGHT else ""
             if not rules_engine.image_of(right) and right.right_type == RightType.COPYRIGHT and not text:
                 continue
