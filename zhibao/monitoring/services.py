@@ -231,7 +231,7 @@ def watch_targets(*, brute_force: bool = False) -> rules_engine.Targets:
     return rules_engine.Targets(targets, brute_force=brute_force)
 
 
-def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) -> int:
+def screen(*, screening_id: int, targets: rules_engine.Targets | None = None, notify_owner: bool = True) -> int:
     """Screen one item against every active watch list; returns the number of new alerts.
 
     Never raises for a bad item: the error is stored and the item left for a bounded retry.
@@ -241,7 +241,7 @@ def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) ->
         return 0
     try:
         with transaction.atomic():
-            created = _screen(item, targets if targets is not None else watch_targets())
+            created = _screen(item, targets if targets is not None else watch_targets(), notify_owner)
         return created
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the item, the worker keeps going
         log.exception("screening %s failed", screening_id)
@@ -252,7 +252,7 @@ def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) ->
         return 0
 
 
-def _screen(item: Screening, targets: rules_engine.Targets) -> int:
+def _screen(item: Screening, targets: rules_engine.Targets, notify_owner: bool = True) -> int:
     by_list: dict[int, list[Alert]] = {}
     lists: dict[int, WatchList] = {}
     for wl, right, authorised, text in targets.for_item(item):
@@ -274,7 +274,7 @@ def _screen(item: Screening, targets: rules_engine.Targets) -> int:
     total = sum(len(v) for v in by_list.values())
     Screening.objects.filter(pk=item.pk).update(status=Screening.Status.DONE, screened_at=timezone.now(),
                                                 attempts=item.attempts + 1, error="", alert_count=total)
-    for pk, alerts in by_list.items():
+    for pk, alerts in by_list.items() if notify_owner else ():
         wl = lists[pk]
         first = alerts[0]
         title = f"监测预警：{item.name} 与「{first.right.title}」近似" if len(alerts) == 1 else \
