@@ -13,7 +13,15 @@ from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import is_staff_role, represented_org_ids
 from zhibao.core.errors import NotFound
-from zhibao.takedown.models import ListingEvent, MaliciousFinding, Notice, NoticeItem, Platform, RelistFlag
+from zhibao.takedown.models import (
+    Listing,
+    ListingEvent,
+    MaliciousFinding,
+    Notice,
+    NoticeItem,
+    Platform,
+    RelistFlag,
+)
 
 
 @dataclass(frozen=True)
@@ -196,3 +204,11 @@ def live_items(*, actor: User, limit: int = 200) -> list[NoticeItem]:
     notices = notices_visible_to(actor=actor).filter(kind=Notice.Kind.LIVE)
     return list(NoticeItem.objects.filter(notice__in=notices.values("pk"))
                 .select_related("notice", "notice__platform", "listing").order_by("closed_at", "-id")[:limit])
+
+
+def get_listing(*, actor: User, pk: int) -> Listing:
+    """A listing's own page: the platform's operators and staff (parties see it through their notice items)."""
+    listing = Listing.objects.select_related("platform", "shop").filter(pk=pk).first()
+    if listing is None or not (is_staff_role(actor) or actor.has_perm("takedown.operate_platform", listing.platform)):
+        raise NotFound("未找到该商品")
+    return listing

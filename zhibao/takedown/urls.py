@@ -17,4 +17,5 @@ urlpatterns = [
     path("seller/", views.seller, name="seller"),
     path("public/", views.public, name="public"),
     path("live/", views.live, name="live"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing"),
 ]

@@ -240,3 +240,16 @@ def live(request):  # noqa: ANN001, ANN201
     return render(request, template, {"items": items, "now": timezone.now(),
                                       "may_file": bool(represented_org_ids(request.user, "notices")),
                                       "breadcrumbs": [CRUMB, ("直播保护", None)]})
+
+
+@login_required
+def listing_detail(request, pk: int):  # noqa: ANN001, ANN201
+    try:
+        listing = selectors.get_listing(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "takedown/listing.html", {
+        "listing": listing, "timeline": listing.events.select_related("item__notice"),
+        "items": listing.items.select_related("notice"),
+        "relist_flags": listing.relist_flags.select_related("fingerprint__listing"),
+        "breadcrumbs": [CRUMB, (listing.listing_id, None)]})
