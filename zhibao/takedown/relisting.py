@@ -68,16 +68,17 @@ def record_fingerprint(item: NoticeItem) -> Fingerprint:
 def matches(listing: Listing) -> list[tuple[Fingerprint, list[str]]]:
     """Active fingerprints of other listings on the platform that share at least two signals with ``listing``."""
     tkey, skey = title_key(listing.title), seller_key(listing)
-    # one indexed look-up per signal, united: an OR across columns would make SQLite scan the table
-    lookups = [Fingerprint.objects.filter(title_key=tkey)]
+    # one indexed look-up per signal, united in a single round trip (an OR across columns makes SQLite scan)
+    table = Fingerprint._meta.db_table
+    parts, params = [f"SELECT id FROM {table} WHERE title_key = %s"], [tkey]
     if listing.image_phash is not None:
-        c = _chunks(listing.image_phash)
-        lookups += [Fingerprint.objects.filter(**{f"ph{i}": c[i]}) for i in range(4)]
-    ids = lookups[0].values("pk").union(*(q.values("pk") for q in lookups[1:]), all=False) if len(lookups) > 1 \
-        else lookups[0].values("pk")
+        for i, value in enumerate(_chunks(listing.image_phash)):
+            parts.append(f"SELECT id FROM {table} WHERE ph{i} = %s")
+            params.append(value)
+    sql = (f"SELECT * FROM {table} WHERE id IN ({' UNION ALL '.join(parts)}) AND platform_id = %s AND active "
+           f"AND listing_id != %s ORDER BY created_at DESC LIMIT 50")
+    candidates = Fingerprint.objects.raw(sql, [*params, listing.platform_id, listing.pk or 0])
     found = []
-    candidates = (Fingerprint.objects.filter(pk__in=[row["pk"] for row in ids[:200]], platform_id=listing.platform_id,
-                                             active=True).exclude(listing_id=listing.pk).order_by("-created_at")[:50])
     for fp in candidates:
         signals = _signals(fp, tkey, skey, listing.image_phash)
         if len(signals) >= 2:

@@ -83,7 +83,7 @@ def all_platforms() -> QuerySet[Platform]:
 def queue(*, actor: User, status: str = "pending") -> QuerySet[NoticeItem]:
     """The platform's work queue: fast lane and live notices first, then by SLA due time."""
     platform = platform_of(actor)
-    items = (NoticeItem.objects.filter(notice__platform=platform)
+    items = (NoticeItem.objects.filter(platform=platform)
              .select_related("notice", "notice__notifier", "listing", "listing__shop")
              .annotate(relisted=Exists(RelistFlag.objects.filter(listing_id=OuterRef("listing_id"))),
                        notifier_flagged=Exists(MaliciousFinding.objects.filter(
@@ -96,7 +96,7 @@ def queue(*, actor: User, status: str = "pending") -> QuerySet[NoticeItem]:
         items = items.filter(status=NoticeItem.Status.CLOCK)
     elif status:
         items = items.filter(status=status)
-    return items.order_by("-notice__fast_lane", "notice__sla_due_at", "id")
+    return items.order_by("-fast_lane", "sla_due_at", "id")
 
 
 def notices_visible_to(*, actor: User) -> QuerySet[Notice]:

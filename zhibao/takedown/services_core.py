@@ -317,7 +317,7 @@ def file_notice(*, actor: User, notifier: Organisation, platform: Platform, righ
     items, events, joined = [], [], 0
     actor_name = str(actor)
     for listing in listings:
-        item = NoticeItem(notice=notice, listing=listing)
+        item = NoticeItem(notice=notice, listing=listing, platform=platform, fast_lane=fast, sla_due_at=due)
         earlier = earlier_items.get(listing.pk)
         if earlier is not None:
             item.joined_to = earlier
