@@ -127,6 +127,38 @@ def register_platform(*, actor: User | None, organisation: Organisation, name: s
     return platform
 
 
+@transaction.atomic
+def configure_platform(*, actor: User, platform: Platform, sla_hours: int, fast_lane_hours: int,
+                       live_sla_minutes: int, oncall: User | None, webhook_url: str, webhook_secret: str) -> Platform:
+    """The platform's own settings: SLA, on-call contact (one of its operators) and the signed webhook."""
+    if not actor.has_perm("takedown.operate_platform", platform):
+        raise NotFound("未找到该平台")
+    errors: dict[str, list[str]] = {}
+    if not 1 <= sla_hours <= 24 * 7:
+        errors["sla_hours"] = ["首次措施时限应在 1 到 168 小时之间"]
+    if not 1 <= fast_lane_hours <= sla_hours:
+        errors["fast_lane_hours"] = ["快速通道时限应在 1 小时到首次措施时限之间"]
+    if not 1 <= live_sla_minutes <= 24 * 60:
+        errors["live_sla_minutes"] = ["直播时限应在 1 到 1440 分钟之间"]
+    if oncall is not None and oncall not in operators(platform):
+        errors["oncall"] = ["值班联系人须是本平台的运营人员"]
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        errors["webhook_url"] = ["回调地址应以 https:// 开头"]
+    if webhook_url and len(webhook_secret) < 16:
+        errors["webhook_secret"] = ["设置回调地址时须设置至少 16 位的签名密钥"]
+    if errors:
+        raise InvalidInput(errors)
+    before = audit.snapshot(platform, exclude=("webhook_secret",))
+    platform.sla_hours, platform.fast_lane_hours, platform.live_sla_minutes = sla_hours, fast_lane_hours, live_sla_minutes
+    platform.oncall, platform.webhook_url = oncall, webhook_url
+    if webhook_secret:
+        platform.webhook_secret = webhook_secret
+    platform.save()
+    old, new = audit.diff(before, audit.snapshot(platform, exclude=("webhook_secret",)))
+    audit.record(actor=actor, action="update", obj=platform, before=old, after=new)
+    return platform
+
+
 def _clean_listing(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]]) -> dict[str, Any]:
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
     if not data.get("listing_id"):

@@ -253,3 +253,36 @@ def listing_detail(request, pk: int):  # noqa: ANN001, ANN201
         "items": listing.items.select_related("notice"),
         "relist_flags": listing.relist_flags.select_related("fingerprint__listing"),
         "breadcrumbs": [CRUMB, (listing.listing_id, None)]})
+
+
+@login_required
+def platform_settings(request):  # noqa: ANN001, ANN201
+    """A platform operator registers the organisation as a platform, or changes its SLA, on-call and webhook."""
+    user = request.user
+    if user.role != Role.PLATFORM_OPERATOR or not user.organisation_id:
+        raise Http404("只有平台运营人员可以设置平台")
+    platform = selectors.platforms_operated_by(user).first()
+    people = services.operators(platform) if platform else [user]
+    initial = ({"name": platform.name, "sla_hours": platform.sla_hours, "fast_lane_hours": platform.fast_lane_hours,
+                "live_sla_minutes": platform.live_sla_minutes, "oncall": platform.oncall_id or "",
+                "webhook_url": platform.webhook_url} if platform else {"name": user.organisation.name})
+    form = forms.PlatformForm(request.POST or None, initial=initial, operators=[(u.pk, str(u)) for u in people])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        oncall = next((u for u in people if str(u.pk) == d["oncall"]), None)
+        try:
+            if platform is None:
+                platform = services.register_platform(actor=user, organisation=user.organisation, name=d["name"],
+                                                      sla_hours=d["sla_hours"], fast_lane_hours=d["fast_lane_hours"],
+                                                      live_sla_minutes=d["live_sla_minutes"], oncall=oncall)
+            services.configure_platform(actor=user, platform=platform, sla_hours=d["sla_hours"],
+                                        fast_lane_hours=d["fast_lane_hours"], live_sla_minutes=d["live_sla_minutes"],
+                                        oncall=oncall, webhook_url=d["webhook_url"],
+                                        webhook_secret=d["webhook_secret"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "平台设置已保存")
+            return redirect("takedown:platform")
+    return render(request, "takedown/platform.html", {"form": form, "platform": platform,
+                                                      "breadcrumbs": [CRUMB, ("平台设置", None)]})
