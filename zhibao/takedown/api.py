@@ -161,7 +161,9 @@ def get_notice(request, notice_id: int):  # noqa: ANN001, ANN201
 @router.get("/queue", response=Page[ItemOut], summary="平台待处理队列（快速通道、直播在前，按期限排序）")
 def platform_queue(request, status: str = "pending", limit: int = 100, offset: int = 0):  # noqa: ANN001, ANN201
     require_scope(request, PLATFORM)
-    return page_of(selectors.queue(actor=request.user, status=status), limit, offset, _item)
+    data = page_of(selectors.queue(actor=request.user, status=status), limit, offset, lambda i: i)
+    data["items"] = [_item(i) for i in selectors.mark_flags(data["items"])]
+    return data
 
 
 @router.post("/listings", response={201: list[int]}, summary="登记/更新平台商品（同时检测重新上架）")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db import connection
+
 from zhibao.similarity import images as image_sim
 from zhibao.similarity import text as text_sim
 from zhibao.similarity.errors import SimilarityInputError
@@ -75,14 +77,20 @@ def matches(listing: Listing) -> list[tuple[Fingerprint, list[str]]]:
         for i, value in enumerate(_chunks(listing.image_phash)):
             parts.append(f"SELECT id FROM {table} WHERE ph{i} = %s")
             params.append(value)
-    sql = (f"SELECT * FROM {table} WHERE id IN ({' UNION ALL '.join(parts)}) AND platform_id = %s AND active "
-           f"AND listing_id != %s ORDER BY created_at DESC LIMIT 50")
-    candidates = Fingerprint.objects.raw(sql, [*params, listing.platform_id, listing.pk or 0])
-    found = []
-    for fp in candidates:
-        signals = _signals(fp, tkey, skey, listing.image_phash)
+    sql = (f"SELECT id, title_key, seller_key, phash FROM {table} WHERE id IN ({' UNION ALL '.join(parts)}) "
+           f"AND platform_id = %s AND active AND listing_id != %s")
+    with connection.cursor() as cursor:  # plain rows: building a model per candidate would cost more than the SQL
+        cursor.execute(sql, [*params, listing.platform_id, listing.pk or 0])
+        rows = cursor.fetchall()
+    hits: dict[int, list[str]] = {}
+    for pk, fp_title, fp_seller, fp_phash in rows:
+        signals = _signals_of(fp_title, fp_seller, fp_phash, tkey, skey, listing.image_phash)
         if len(signals) >= 2:
-            found.append((fp, signals))
+            hits[pk] = signals
+    found = []
+    if hits:
+        for fp in Fingerprint.objects.filter(pk__in=hits).select_related("listing").order_by("-created_at")[:50]:
+            found.append((fp, hits[fp.pk]))
     return found
 
 
@@ -130,12 +138,17 @@ def flag_many(listings: list[Listing]) -> dict[Listing, list[RelistFlag]]:
 
 
 def _signals(fp: Fingerprint, tkey: str, skey: str, phash: int | None) -> list[str]:
+    return _signals_of(fp.title_key, fp.seller_key, fp.phash, tkey, skey, phash)
+
+
+def _signals_of(fp_title: str, fp_seller: str, fp_phash: int | None, tkey: str, skey: str,
+                phash: int | None) -> list[str]:
     signals = []
-    if fp.title_key == tkey:
+    if fp_title == tkey:
         signals.append("标题")
-    if fp.seller_key == skey:
+    if fp_seller == skey:
         signals.append("经营者")
-    if fp.phash is not None and phash is not None and _distance(fp.phash, phash) <= IMAGE_DISTANCE:
+    if fp_phash is not None and phash is not None and _distance(fp_phash, phash) <= IMAGE_DISTANCE:
         signals.append("主图")
     return signals
 

@@ -434,7 +434,8 @@ def decide(*, actor: User, item: NoticeItem, measure: str, reason: str = "", now
     _maybe_close(notice, now)
     audit.record(actor=actor, action="takedown_measure", obj=notice, after={"item": item.pk, "measure": measure},
                  reason=reason)
-    notify(recipients=_notifier_users(notice), kind="takedown.measure",
+    followers = [u for j in item.joiners.select_related("notice__filed_by") for u in _notifier_users(j.notice)]
+    notify(recipients=_notifier_users(notice) + followers, kind="takedown.measure",
            title=f"通知 {notice.number}：商品 {listing.listing_id} {item.get_measure_display()}", url=_item_url(item))
     return item
 

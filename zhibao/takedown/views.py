@@ -55,11 +55,12 @@ def queue(request):  # noqa: ANN001, ANN201
     status = request.GET.get("status", "pending")
     items = selectors.queue(actor=request.user, status=status)
     page = paginate(items, request.GET.get("page"))
+    page.object_list = selectors.mark_flags(list(page.object_list))
     qualities = {}
     for item in page:
         nid = item.notice.notifier_id
         if nid not in qualities:
-            qualities[nid] = selectors.notifier_quality(notifier_id=nid)
+            qualities[nid] = selectors.notifier_quality_cached(notifier_id=nid)
         item.quality = qualities[nid]
     return render(request, "takedown/queue.html", {
         "platform": platform, "page": page, "status": status, "now": timezone.now(),

@@ -186,6 +186,9 @@ def test_same_listing_with_an_open_notice_joins_it(demo, orgs, platform, mark): 
     assert joined.status == NoticeItem.Status.JOINED
     assert joined.joined_to == first.items.get()
     assert second.items.get(listing__listing_id="L-6").status == NoticeItem.Status.PENDING
+    # the joined notifier hears of the measure taken on the earlier notice
+    services.decide(actor=demo["jinggou"], item=first.items.get(), measure="remove")
+    assert Notification.objects.filter(recipient=demo["daili"], kind="takedown.measure").exists()
 
 
 def test_relisted_copy_is_flagged_to_the_platform_with_the_earlier_decision(demo, orgs, platform, mark):  # noqa: ANN001
