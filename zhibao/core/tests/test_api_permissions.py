@@ -96,6 +96,7 @@ MATRIX = {
     ("GET", "/api/v1/takedown/queue"): lambda u: 200 if u.username == "jinggou" else 404,
     ("POST", "/api/v1/takedown/listings"): lambda u: 201 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/metrics"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("GET", "/api/v1/takedown/export"): lambda u: 200 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/items/{item_id}"): lambda u: 200 if _sees_item(u) else 404,
     ("POST", "/api/v1/takedown/items/{item_id}/measure"): lambda u: _item_act(u, "jinggou", 200),
     ("POST", "/api/v1/takedown/items/{item_id}/served"): lambda u: _item_act(u, "jinggou", 200),
