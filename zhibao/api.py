@@ -17,6 +17,7 @@ from zhibao.core.errors import InvalidInput, ServiceError
 from zhibao.evidence.api import public_router as evidence_public_router
 from zhibao.evidence.api import router as evidence_router
 from zhibao.legal.api import router as law_router
+from zhibao.monitoring.api import router as monitoring_router
 from zhibao.notifications.api import router as notifications_router
 from zhibao.orgs.api import router as orgs_router
 from zhibao.rights.api import router as rights_router
@@ -70,4 +71,5 @@ api.add_router("/v1/evidence", evidence_router)
 api.add_router("/v1/public", evidence_public_router)
 api.add_router("/v1/notifications", notifications_router)
 api.add_router("/v1/takedown", takedown_router)
+api.add_router("/v1/monitoring", monitoring_router)
 api.add_router("/v1/public", takedown_public_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rights/", include("zhibao.rights.urls")),
     path("law/", include("zhibao.legal.urls")),
     path("evidence/", include("zhibao.evidence.urls")),
+    path("monitoring/", include("zhibao.monitoring.urls")),
     path("verify/", include("zhibao.evidence.public_urls")),
     path("notifications/", include("zhibao.notifications.urls")),
     path("takedown/", include("zhibao.takedown.urls")),

@@ -110,7 +110,32 @@ MATRIX = {
     ("POST", "/api/v1/takedown/items/{item_id}/extend"):
         lambda u: 409 if u.username in XINGHE_SIDE else _item_act(u, "", 0),
     ("GET", "/api/v1/public/takedown-notices"): lambda u: 200,
+    # monitoring: 星河's demo watch list and its alert 星禾 ≈ 星河 (daili dismisses it first, then it is 409)
+    ("GET", "/api/v1/monitoring/watch-lists"): lambda u: 200,
+    ("POST", "/api/v1/monitoring/watch-lists"): lambda u: _change_xinghe_watch(u, 201),
+    ("PATCH", "/api/v1/monitoring/watch-lists/{watch_list_id}"): lambda u: _change_xinghe_watch(u, 200),
+    ("GET", "/api/v1/monitoring/alerts"): lambda u: 200,
+    ("GET", "/api/v1/monitoring/alerts/export"): lambda u: 200,
+    ("GET", "/api/v1/monitoring/alerts/{alert_id}"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("POST", "/api/v1/monitoring/alerts/{alert_id}/dismiss"):
+        lambda u: {"daili": 200, "xinghe": 409}.get(u.username) or _change_xinghe_watch(u, 0),
+    ("POST", "/api/v1/monitoring/alerts/{alert_id}/confirm"): lambda u: _change_xinghe_watch(u, 409),
+    ("POST", "/api/v1/monitoring/items"): lambda u: 201 if _may_submit_items(u) else 403,
+    ("POST", "/api/v1/monitoring/announcements"): lambda u: 201 if _may_submit_items(u) else 403,
+    ("POST", "/api/v1/monitoring/risk-check"): lambda u: 200,
 }
+
+
+def _change_xinghe_watch(user, ok: int) -> int:  # noqa: ANN001
+    """星河's watch lists and alerts: its side acts, staff only read (403), others do not see them (404)."""
+    if user.username in XINGHE_SIDE:
+        return ok
+    return 403 if user.role in STAFF else 404
+
+
+def _may_submit_items(user) -> bool:  # noqa: ANN001
+    return user.role in (Role.RIGHT_HOLDER, Role.AGENT, Role.PLATFORM_OPERATOR, Role.OFFICER, Role.DISTRICT_ADMIN,
+                         Role.CITY_ADMIN)
 
 
 def _sees_notice(user) -> bool:  # noqa: ANN001
@@ -160,11 +185,15 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
                                              scope="notices")
     td_item = NoticeItem.objects.get(listing__listing_id="JG-100001")
+    from zhibao.monitoring.models import Alert
+
+    mon_alert = Alert.objects.get(screening__name="星禾", right__title="星河")
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
         params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
                   "item_id": td_item.pk, "notice_id": td_item.notice_id,
+                  "alert_id": mon_alert.pk, "watch_list_id": mon_alert.watch_list_id,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
@@ -179,6 +208,10 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
             elif template == "/api/v1/rights/import":
                 upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
                 upload.name = "r.csv"
+                response = client.post(path, {"file": upload})
+            elif template == "/api/v1/monitoring/announcements":
+                upload = io.BytesIO(f"申请号,商标名称,类别,初审公告日期\n7{n:07d},星河{n},9,2026-11-20\n".encode())
+                upload.name = "a.csv"
                 response = client.post(path, {"file": upload})
             elif template == "/api/v1/law/deadline":
                 response = client.get(path, {"start": "2026-09-16", "days": 15})
@@ -231,6 +264,18 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
                 "right_ids": [Right.objects.get(number="45678901").pk], "goods_class": 9,
                 "statement": "使用星河注册商标的同类商品，承诺通知真实。",
                 "listings": [{"listing_id": f"M-{n}", "title": f"星河音箱 {n}", "shop_id": "m"}]}
+    if template == "/api/v1/monitoring/watch-lists":
+        from zhibao.rights.models import Right
+
+        return {"owner_id": xinghe_org.pk, "name": f"清单{n}", "right_ids": [Right.objects.get(number="45678901").pk]}
+    if template == "/api/v1/monitoring/watch-lists/{watch_list_id}":
+        return {"threshold": "0.75"}
+    if template == "/api/v1/monitoring/alerts/{alert_id}/dismiss":
+        return {"reason": "被许可人"}
+    if template == "/api/v1/monitoring/items":
+        return {"source": "crawl", "items": [{"name": f"星河{n}", "reference": f"https://example.com/{n}"}]}
+    if template == "/api/v1/monitoring/risk-check":
+        return {"name": "星禾", "nice_classes": [9]}
     if template == "/api/v1/takedown/listings":
         return [{"listing_id": f"P-{n}", "title": f"平台商品 {n}", "shop_id": "p"}]  # type: ignore[return-value]
     if template == "/api/v1/takedown/items/{item_id}/measure":
