@@ -89,7 +89,7 @@ def test_batch_checks_up_to_1000_codes_and_logs_each(demo, orgs, django_assert_m
     assert too_many.status_code == 400
 
 
-def test_published_listing_restricts_procurement_until_repaired(demo, orgs, facts, client_as):  # noqa: ANN001
+def test_published_listing_restricts_procurement(demo, orgs, facts, client_as):  # noqa: ANN001
     facts(1)
     listing = Listing.objects.get()
     _publish(client_as, listing.pk)
