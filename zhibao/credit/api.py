@@ -272,3 +272,29 @@ def changes(request, after_id: int = 0, limit: int = 200):  # noqa: ANN001, ANN2
              "list": e.listing.list_type.name, "kind": e.kind, "status": e.to_status, "summary": e.summary}
             for e in events]
 
+
+
+class SubscriptionIn(StrictSchema):
+    uscc: str = ""
+    webhook_url: str = ""
+
+
+class SubscriptionOut(Schema):
+    id: int
+    organisation_id: int | None
+    webhook_url: str
+    webhook_secret: str | None
+
+
+@router.post("/subscriptions", response={201: SubscriptionOut},
+             summary="订阅名单变更（可选：签名推送地址；密钥只在此返回一次）")
+def subscribe(request, payload: SubscriptionIn):  # noqa: ANN001, ANN201
+    require_scope(request, "credit:check")
+    org = None
+    if payload.uscc:
+        org = Organisation.objects.filter(uscc=payload.uscc.strip().upper()).first()
+        if org is None:
+            raise InvalidInput({"uscc": ["未登记的统一社会信用代码"]})
+    sub = services.subscribe(actor=request.user, organisation=org, webhook_url=payload.webhook_url)
+    return Status(201, {"id": sub.pk, "organisation_id": sub.organisation_id, "webhook_url": sub.webhook_url,
+                        "webhook_secret": sub.webhook_secret or None})

@@ -315,6 +315,9 @@ class Subscription(models.Model):
     subscriber = models.ForeignKey("accounts.User", related_name="credit_subscriptions", on_delete=models.PROTECT)
     organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, related_name="+",
                                      on_delete=models.PROTECT)
+    webhook_url = models.URLField("变更推送地址", max_length=500, blank=True)
+    webhook_secret = models.CharField("推送签名密钥", max_length=64, blank=True,
+                                      help_text="HMAC-SHA256 key for the X-ZhiBao-Signature header")
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -348,3 +351,24 @@ class CreditCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_name} 查询 {self.uscc}"
+
+
+class WebhookDelivery(models.Model):
+    """One signed push of a public listing change to a subscriber; retried with exponential back-off.
+
+    A retried delivery carries the same ``delivery_id`` so the receiver can drop duplicates.
+    """
+
+    subscription = models.ForeignKey(Subscription, related_name="deliveries", on_delete=models.PROTECT)
+    event = models.ForeignKey(ListingEvent, related_name="deliveries", on_delete=models.PROTECT)
+    delivery_id = models.CharField(max_length=40, unique=True)
+    url = models.URLField(max_length=500)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.delivery_id

@@ -9,6 +9,7 @@ take ``now`` so tests and the catching-up expiry job can simulate time.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,7 @@ from zhibao.accounts import audit
 from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput
+from zhibao.credit import webhooks
 from zhibao.credit.models import (
     CreditFact,
     Listing,
@@ -69,10 +71,14 @@ def _require(actor: User | None, perm: str, obj: Any = None, message: str = "无
 
 def _event(listing: Listing, *, actor: User | None, kind: str, summary: str, reason: str = "",
            from_status: str = "", public: bool = False, at: dt.datetime | None = None) -> ListingEvent:
-    return ListingEvent.objects.create(
+    """Append to the timeline; a public change is also pushed to the subscribed agencies' webhooks."""
+    event = ListingEvent.objects.create(
         listing=listing, actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(str(actor) if actor is not None else "系统")[:150], kind=kind, from_status=from_status,
         to_status=listing.status, summary=summary[:300], reason=reason, public=public, at=at or timezone.now())
+    if public:
+        webhooks.schedule(event)
+    return event
 
 
 def _date(value: Any, field: str) -> dt.date:
@@ -501,12 +507,22 @@ def expire_due(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def subscribe(*, actor: User, organisation: Organisation | None = None) -> Subscription:
+def subscribe(*, actor: User, organisation: Organisation | None = None, webhook_url: str = "") -> Subscription:
+    """Subscribe to changes (of one organisation, or all); with a push URL a signing secret is generated.
+
+    Subscribing again replaces the push URL and secret of the existing subscription.
+    """
     _require(actor, "credit.subscribe", message="只有联合惩戒成员单位和信用管理人员可以订阅变更")
-    existing = Subscription.objects.filter(subscriber=actor, organisation=organisation,
-                                           cancelled_at__isnull=True).first()
-    if existing is not None:
-        return existing
-    sub = Subscription.objects.create(subscriber=actor, organisation=organisation)
-    audit.record(actor=actor, action="credit_subscribe", obj=sub)
+    url = (webhook_url or "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        raise InvalidInput({"webhook_url": ["推送地址应以 https:// 或 http:// 开头"]})
+    sub = Subscription.objects.filter(subscriber=actor, organisation=organisation, cancelled_at__isnull=True).first()
+    if sub is None:
+        sub = Subscription(subscriber=actor, organisation=organisation)
+    sub.webhook_url = url
+    sub.webhook_secret = secrets.token_hex(32) if url else ""
+    sub.save()
+    audit.record(actor=actor, action="credit_subscribe", obj=sub, after={"organisation": getattr(organisation, "pk",
+                                                                                                  None),
+                                                                       "webhook_url": url})
     return sub

@@ -114,6 +114,7 @@ MATRIX = {
     ("GET", "/api/v1/credit/check"): lambda u: 200 if u.role in CREDIT_CHECKERS else 403,
     ("POST", "/api/v1/credit/check/batch"): lambda u: 200 if u.role in CREDIT_CHECKERS else 403,
     ("GET", "/api/v1/credit/changes"): lambda u: 200 if u.role in CREDIT_CHECKERS else 403,
+    ("POST", "/api/v1/credit/subscriptions"): lambda u: 201 if u.role in CREDIT_CHECKERS else 403,
     ("POST", "/api/v1/credit/facts"):
         lambda u: 400 if u.role in (Role.CREDIT_OFFICER, Role.CITY_ADMIN, Role.COURT_LIAISON) else 403,
     ("GET", "/api/v1/credit/orgs/{org_id}"): lambda u: 200 if (_sees_xinghe(u) or u.role == Role.AGENCY) else 404,
