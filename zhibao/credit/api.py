@@ -125,6 +125,8 @@ class FileOut(Schema):
 def record_fact(request, payload: FactIn):  # noqa: ANN001, ANN201
     require_scope(request, "credit:write")
     data = payload.dict()
+    if data["source_type"] not in services.HAND_SOURCES:
+        raise InvalidInput({"source_type": [f"人工记录的来源类型应为 {' 或 '.join(services.HAND_SOURCES)}"]})
     org = Organisation.objects.filter(pk=data.pop("organisation_id")).first()
     if org is None:
         raise InvalidInput({"organisation_id": ["未登记的市场主体"]})

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhibao.core.errors import Forbidden, InvalidInput, ServiceError
@@ -105,17 +106,41 @@ def check_many(*, actor, codes: list[str], measure: str = "", purpose: str = "",
     orgs = {o.uscc: o for o in Organisation.objects.filter(uscc__in=set(normalised))}
     listings = _in_force(timezone.localdate(when), list(orgs.values()))
     batch = uuid.uuid4() if len(codes) > 1 else None
-    answers, logs = [], []
+    answers, rows = [], []
+    common = (actor.pk, getattr(token, "pk", None), _agency_name(actor), purpose.strip()[:200], measure)
     for code in normalised:
         org = orgs.get(code)
         body, restricted = _answer(code, org, listings.get(org.pk, []) if org else [], measure)
-        log = CreditCheck(check_id=uuid.uuid4(), at=when, user=actor, token=token, agency_name=_agency_name(actor),
-                          purpose=purpose.strip()[:200], measure=measure, uscc=code, organisation=org,
-                          restricted=restricted, batch=batch)
-        logs.append(log)
-        answers.append({**body, "checked_at": when.isoformat(), "check_id": str(log.check_id)})
-    CreditCheck.objects.bulk_create(logs)
+        check_id = uuid.uuid4()
+        rows.append((check_id, *common, code, org.pk if org else None, restricted))
+        answers.append({**body, "checked_at": when.isoformat(), "check_id": str(check_id)})
+    _insert_logs(rows, when=when, batch=batch)
     return answers
+
+
+_LOG_COLUMNS = ("check_id", "user_id", "token_id", "agency_name", "purpose", "measure", "uscc", "organisation_id",
+                "restricted", "at", "batch")
+
+
+def _uuid(value: uuid.UUID | None) -> object:
+    if value is None:
+        return None
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | None) -> None:
+    """One multi-row INSERT per 500 rows: ``bulk_create`` spent most of a 1,000-code batch building instances
+    and compiling per-field SQL."""
+    table = connection.ops.quote_name(CreditCheck._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _LOG_COLUMNS)
+    tail = (connection.ops.adapt_datetimefield_value(when), _uuid(batch))
+    values = [(_uuid(row[0]), *row[1:], *tail) for row in rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_LOG_COLUMNS)) + ")"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders}",  # noqa: S608 - names from the model
+                           [value for row in chunk for value in row])
 
 
 def check(*, actor, uscc: str, measure: str = "", purpose: str = "", token=None,  # noqa: ANN001

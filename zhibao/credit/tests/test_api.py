@@ -134,6 +134,9 @@ def test_record_fact_api_and_bad_input(demo, orgs, client_as):  # noqa: ANN001
     assert Listing.objects.filter(organisation=orgs["fangmao"], status="proposed").exists()
     bad = court.post("/api/v1/credit/facts", json.dumps({**payload, "kind": "nope"}), content_type="application/json")
     assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+    spoof = court.post("/api/v1/credit/facts", json.dumps({**payload, "source_type": "takedown"}),
+                       content_type="application/json")
+    assert spoof.status_code == 400 and "source_type" in spoof.json()["errors"]
     typo = court.post("/api/v1/credit/facts", json.dumps({**payload, "kindd": "x"}), content_type="application/json")
     assert typo.status_code == 422
     assert client_as("xinghe").post("/api/v1/credit/facts", json.dumps(payload),

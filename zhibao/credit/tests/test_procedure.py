@@ -78,8 +78,8 @@ def test_future_fact_date_is_rejected(demo, orgs, facts):  # noqa: ANN001
 
 def test_only_recorders_may_record_facts_by_hand(demo, orgs, facts):  # noqa: ANN001
     with pytest.raises(Forbidden):
-        facts(1, actor=demo["xinghe"])
-    assert facts(1, actor=demo["sunfayuan"], kind="court_judgment")[0].recorded_by == demo["sunfayuan"]
+        facts(1, actor=demo["xinghe"], source_type="manual")
+    assert facts(1, actor=demo["sunfayuan"], kind="court_judgment", source_type="court")[0].recorded_by == demo["sunfayuan"]
     assert facts(1, actor=None, source_ref="系统案号-1")[0].recorded_by is None
 
 
@@ -195,3 +195,13 @@ def test_expiry_job_removes_listings_after_their_end_date_once(demo, orgs, facts
     assert listing.status == "expired"
     assert listing.events.filter(kind="expired", public=True).exists()
     assert Notification.objects.filter(recipient=demo["fangmao"], kind="credit.expired").exists()
+
+
+def test_facts_fed_by_other_apps_need_no_credit_role_but_hand_entry_does(demo, orgs, facts):  # noqa: ANN001
+    fact = facts(1, actor=demo["huizhan"], kind="fair_violation", source_type="fairs.complaint",
+                 source_ref="FC-2026-0001")[0]
+    assert fact.source_type == "fairs.complaint"
+    with pytest.raises(Forbidden):
+        facts(1, actor=demo["huizhan"], source_type="manual", source_ref="M-1")
+    with pytest.raises(Forbidden):
+        facts(1, actor=demo["huizhan"], source_type="gossip.x", source_ref="M-2")
