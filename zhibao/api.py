@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from zhibao.accounts.api import router as accounts_router
 from zhibao.accounts.api_auth import AUTH
 from zhibao.core.errors import InvalidInput, ServiceError
+from zhibao.credit.api import router as credit_router
 from zhibao.evidence.api import public_router as evidence_public_router
 from zhibao.evidence.api import router as evidence_router
 from zhibao.legal.api import router as law_router
@@ -73,3 +74,4 @@ api.add_router("/v1/notifications", notifications_router)
 api.add_router("/v1/takedown", takedown_router)
 api.add_router("/v1/monitoring", monitoring_router)
 api.add_router("/v1/public", takedown_public_router)
+api.add_router("/v1/credit", credit_router)

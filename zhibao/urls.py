@@ -20,6 +20,8 @@ urlpatterns = [
     path("notifications/", include("zhibao.notifications.urls")),
     path("takedown/", include("zhibao.takedown.urls")),
     path("fairs/", include("zhibao.fairs.urls")),
+    path("credit/", include("zhibao.credit.urls")),
+    path("public/credit/", include("zhibao.credit.public_urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"
