@@ -47,3 +47,22 @@ def test_announcement_alert_side_by_side_capture_and_draft(live_server, page, lo
 
     page.get_by_test_id("draft-deposit").click()  # the deposit itself, on the evidence page
     assert deposit_no in page.content()
+
+
+def test_listing_alert_to_draft_notice(live_server, page, login, demo):  # noqa: ANN001
+    from zhibao.monitoring import services
+
+    services.submit_items(actor=demo["jinggou"], source="listing", items=[
+        {"name": "猩河智能音箱 官方正品", "reference": "https://shop.example.com/item/88", "party": "某网店"}])
+
+    login("xinghe")
+    page.goto(f"{live_server.url}/monitoring/?q=猩河智能音箱")
+    page.get_by_test_id("alerts-table").get_by_role("link", name="猩河智能音箱 官方正品").first.click()
+    assert "电商商品" in page.get_by_test_id("side-by-side").inner_text()
+    page.get_by_test_id("confirm").click()
+    assert page.get_by_test_id("alert-status").inner_text() == "已确认"
+    page.get_by_role("link", name="起草通知").click()
+    assert page.get_by_test_id("draft-title").inner_text() == "侵权通知（草稿）"
+    draft = page.get_by_test_id("draft").inner_text()
+    assert "https://shop.example.com/item/88" in draft and "电子商务法》第四十二条" in draft
+    assert page.get_by_role("link", name="到“通知-删除”提交").is_visible()

@@ -142,6 +142,7 @@ class RiskHitOut(Schema):
     similar: bool
     in_scope: bool
     reasons: list[str]
+    credit: list[str]
 
 
 class RiskOut(Schema):
@@ -240,4 +241,5 @@ def risk_check(request, payload: RiskIn):  # noqa: ANN001, ANN201
     return {"name": report.name, "nice_classes": report.nice_classes, "level": report.level,
             "hits": [{"right_id": h.right.pk, "title": h.right.title, "number": h.right.number,
                       "owner": h.right.owner.name, "nice_classes": h.right.nice_classes, "score": h.score,
-                      "similar": h.similar, "in_scope": h.in_scope, "reasons": h.reasons} for h in report.hits]}
+                      "similar": h.similar, "in_scope": h.in_scope, "reasons": h.reasons, "credit": h.credit}
+                     for h in report.hits]}

@@ -30,5 +30,6 @@ def load(org_map: dict[str, Organisation]) -> None:
     if not Screening.objects.exists():
         created = importing.import_announcement(actor=None, filename=ANNOUNCEMENT.name,
                                                 content=ANNOUNCEMENT.read_bytes())
-        for item in created:  # screen now, so the demo shows alerts without a running worker
-            services.screen(screening_id=item.pk)
+        targets = services.watch_targets()
+        for item in created:  # screen now, so the demo shows alerts without a running worker; no inbox noise
+            services.screen(screening_id=item.pk, targets=targets, notify_owner=False)

@@ -36,6 +36,7 @@ class RiskHit:
     reasons: list[str]
     class_note: str
     in_scope: bool
+    credit: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -88,11 +89,29 @@ def risk_check(*, actor: User, name: str, nice_classes: list[int] | None = None,
         return report
     matches = index.search(name, limit=limit, min_score=0.4)
     rights = Right.objects.select_related("owner").in_bulk([ids[m.index] for m in matches])
+    credit = _credit_of(actor, {r.owner for r in rights.values()})
     for m in matches:
         right = rights[ids[m.index]]
         in_scope, note = class_overlap(classes, right.nice_classes)
-        report.hits.append(RiskHit(right, m.score, m.similar, list(m.reasons), note, in_scope))
+        report.hits.append(RiskHit(right, m.score, m.similar, list(m.reasons), note, in_scope,
+                                   credit.get(right.owner_id, [])))
     return report
+
+
+def _credit_of(actor: User, owners: set) -> dict[int, list[str]]:
+    """What the credit register shows the actor about each owner: listings and administrative penalties."""
+    try:
+        from zhibao.credit import selectors as credit
+    except ImportError:  # pragma: no cover - the credit app is optional for monitoring
+        return {}
+    out: dict[int, list[str]] = {}
+    for owner in owners:
+        rows = [f"{li.list_type.name}（{li.get_status_display()}）"
+                for li in credit.listings_of(actor=actor, organisation=owner)[:5]]
+        rows += [f"{f.get_kind_display()}：{f.summary[:40]}（{f.occurred_on:%Y-%m-%d}）"
+                 for f in credit.facts_of(actor=actor, organisation=owner).filter(kind="administrative_penalty")[:3]]
+        out[owner.pk] = rows
+    return out
 
 
 def chart_svg(report: RiskReport) -> str:

@@ -95,6 +95,8 @@ def _gi_hit(item, right: Right, authorised_usccs: set[str]) -> Hit | None:  # no
         return None
     if item.party_uscc and (item.party_uscc in authorised_usccs or item.party_uscc == right.owner.uscc):
         return None
+    if item.party.strip() and item.party.strip() in (authorised_usccs | {right.owner.name}):
+        return None
     who = item.party or "（未提供卖家）"
     return Hit(right, "gi", Decimal("1.000"),
                [f"使用地理标志名称：{name}", f"使用者不在核准使用人名单中：{who}"])

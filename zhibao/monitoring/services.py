@@ -222,7 +222,8 @@ def watch_targets(*, brute_force: bool = False) -> rules_engine.Targets:
         for right in wl.rights.all():
             if right.status in (Right.Status.EXPIRED, Right.Status.INVALIDATED):
                 continue
-            authorised = {o.uscc for o in right.gi_authorised_users.all() if o.uscc}
+            # authorised users by USCC and by registered name (feeds often carry only the seller's name)
+            authorised = {v for o in right.gi_authorised_users.all() for v in (o.uscc, o.name) if v}
             text = rules_engine.work_text(right) if right.right_type == RightType.COPYRIGHT else ""
             if not rules_engine.image_of(right) and right.right_type == RightType.COPYRIGHT and not text:
                 continue
@@ -230,7 +231,7 @@ def watch_targets(*, brute_force: bool = False) -> rules_engine.Targets:
     return rules_engine.Targets(targets, brute_force=brute_force)
 
 
-def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) -> int:
+def screen(*, screening_id: int, targets: rules_engine.Targets | None = None, notify_owner: bool = True) -> int:
     """Screen one item against every active watch list; returns the number of new alerts.
 
     Never raises for a bad item: the error is stored and the item left for a bounded retry.
@@ -240,7 +241,7 @@ def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) ->
         return 0
     try:
         with transaction.atomic():
-            created = _screen(item, targets if targets is not None else watch_targets())
+            created = _screen(item, targets if targets is not None else watch_targets(), notify_owner)
         return created
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the item, the worker keeps going
         log.exception("screening %s failed", screening_id)
@@ -251,7 +252,7 @@ def screen(*, screening_id: int, targets: rules_engine.Targets | None = None) ->
         return 0
 
 
-def _screen(item: Screening, targets: rules_engine.Targets) -> int:
+def _screen(item: Screening, targets: rules_engine.Targets, notify_owner: bool = True) -> int:
     by_list: dict[int, list[Alert]] = {}
     lists: dict[int, WatchList] = {}
     for wl, right, authorised, text in targets.for_item(item):
@@ -273,7 +274,7 @@ def _screen(item: Screening, targets: rules_engine.Targets) -> int:
     total = sum(len(v) for v in by_list.values())
     Screening.objects.filter(pk=item.pk).update(status=Screening.Status.DONE, screened_at=timezone.now(),
                                                 attempts=item.attempts + 1, error="", alert_count=total)
-    for pk, alerts in by_list.items():
+    for pk, alerts in by_list.items() if notify_owner else ():
         wl = lists[pk]
         first = alerts[0]
         title = f"监测预警：{item.name} 与「{first.right.title}」近似" if len(alerts) == 1 else \

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -49,7 +50,8 @@ def home(request):  # noqa: ANN001, ANN201
     lists = list(selectors.watch_lists_visible_to(actor=request.user))
     return render(request, "monitoring/home.html", {
         "form": form, "page": paginate(alerts, request.GET.get("page")), "querystring": query_without_page(request),
-        "watch_lists": [(w, selectors.precision_of(w)) for w in lists],
+        "watch_lists": [(w, selectors.precision_of(w), request.user.has_perm("monitoring.change_watchlist", w))
+                        for w in lists],
         "can_add": request.user.has_perm("monitoring.add_watchlist"),
         "can_submit": request.user.has_perm("monitoring.submit_items"), "breadcrumbs": [(CRUMB[0], None)],
     })
@@ -77,7 +79,7 @@ def alert_dismiss(request, pk: int):  # noqa: ANN001, ANN201
         services.dismiss_alert(actor=request.user, alert=alert, reason=form.cleaned_data["reason"],
                                true_positive=form.cleaned_data["true_positive"])
     except Forbidden as exc:
-        raise Http404(exc.message) from exc
+        raise PermissionDenied(exc.message) from exc
     except (InvalidInput, Conflict) as exc:
         messages.error(request, str(exc) if isinstance(exc, InvalidInput) else exc.message)
     else:
@@ -92,7 +94,7 @@ def alert_confirm(request, pk: int):  # noqa: ANN001, ANN201
     try:
         out = services.confirm_alert(actor=request.user, alert=alert, capture_url=bool(request.POST.get("capture")))
     except Forbidden as exc:
-        raise Http404(exc.message) from exc
+        raise PermissionDenied(exc.message) from exc
     except (InvalidInput, Conflict) as exc:
         messages.error(request, str(exc) if isinstance(exc, InvalidInput) else exc.message)
         return redirect("monitoring:alert", pk=pk)
@@ -127,7 +129,7 @@ def threshold(request, pk: int):  # noqa: ANN001, ANN201
     try:
         services.set_threshold(actor=request.user, watch_list=wl, threshold=form.cleaned_data["threshold"])
     except Forbidden as exc:
-        raise Http404(exc.message) from exc
+        raise PermissionDenied(exc.message) from exc
     except InvalidInput as exc:
         messages.error(request, str(exc))
     else:

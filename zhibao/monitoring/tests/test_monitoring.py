@@ -103,7 +103,9 @@ def test_gi_name_used_by_an_authorised_user_raises_no_alert(submit, demo):
         {"name": "平谷大桃 5 斤装", "party": orchard.name, "party_uscc": orchard.uscc}])
     bad = submit(actor=demo["jinggou"], source="listing", items=[
         {"name": "正宗平谷大桃 5 斤装", "party": "某网店"}])
+    by_name = submit(actor=demo["huizhan"], source="exhibit", items=[{"name": "平谷大桃礼盒", "party": orchard.name}])
     assert not Alert.objects.filter(screening_id=ok[0].pk).exists()
+    assert not Alert.objects.filter(screening_id=by_name[0].pk).exists()
     assert Alert.objects.get(screening_id=bad[0].pk).kind == "gi"
 
 
@@ -180,6 +182,10 @@ def test_other_parties_cannot_see_an_alert_and_staff_cannot_triage(demo, client_
     r = _post_json(client_as("wangzhifa"), url + "/dismiss", {"reason": "x"})
     assert r.status_code == 403
     assert client_as("fangmao").get(f"/monitoring/alerts/{alert.pk}/").status_code == 404
+    assert client_as("fangmao").post(f"/monitoring/alerts/{alert.pk}/confirm/").status_code == 404
+    assert client_as("wangzhifa").post(f"/monitoring/alerts/{alert.pk}/confirm/").status_code == 403
+    assert client_as("wangzhifa").post(f"/monitoring/watch-lists/{alert.watch_list_id}/threshold/",
+                                       {"threshold": "0.5"}).status_code == 403
     assert client_as("daili").get(url).status_code == 200  # agent under a power of attorney
 
 
@@ -264,6 +270,10 @@ def test_risk_check_lists_similar_marks_and_renders_a_pdf(demo, client_as):
     assert r.status_code == 200
     body = r.json()
     assert body["level"] == "高" and body["hits"][0]["title"] == "星河"
+    assert isinstance(body["hits"][0]["credit"], list)
+    r = _post_json(c, "/api/v1/monitoring/risk-check", {"name": "仿冒优品", "nice_classes": [35]})
+    hit = next(h for h in r.json()["hits"] if h["title"] == "仿冒优选")
+    assert any("行政处罚" in line and "2024-08-15" in line for line in hit["credit"])  # from the credit register
     assert _post_json(c, "/api/v1/monitoring/risk-check", {"name": " "}).status_code == 400
     assert _post_json(c, "/api/v1/monitoring/risk-check", {"name": "星河", "nice_classes": [0]}).status_code == 400
     page = c.get("/monitoring/risk/", {"name": "星禾", "nice_classes": "9"})
