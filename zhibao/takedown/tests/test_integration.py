@@ -37,7 +37,9 @@ def fake_apps(monkeypatch):  # noqa: ANN001, ANN201
     return calls
 
 
-def test_without_the_apps_nothing_happens(db):  # noqa: ANN001
+def test_without_the_apps_nothing_happens(db, monkeypatch):  # noqa: ANN001
+    real = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name not in ("zhibao.cases", "zhibao.credit") and real(name))
     assert integration.find_accepted_case("ZB-2026-0042") is None
     assert integration.report_credit_fact(actor=None, organisation=None, kind="malicious_notice",
                                           occurred_on=dt.date(2026, 11, 25), legal_basis="x", summary="y",
@@ -62,3 +64,13 @@ def test_an_accepted_zhibao_case_stops_the_clock(demo, orgs, fake_apps):  # noqa
     proceeding = services.attach_proceeding(actor=demo["xinghe"], item=item, case_number="ZB-2026-0042")
     assert proceeding.kind == "zhibao_case" and proceeding.reference == "ZB-2026-0042"
     assert fake_apps["cases"] == ["ZB-NOT-ACCEPTED", "ZB-2026-0042"]
+
+
+def test_malicious_finding_lands_in_the_real_credit_file(demo, orgs):  # noqa: ANN001
+    from zhibao.credit.models import CreditFact
+
+    notice = NoticeItem.objects.get(listing__listing_id="JG-100001").notice
+    services.find_malicious(actor=demo["wangzhifa"], notice=notice, reason="明知权利已转让仍发出通知打击竞争对手",
+                            wilful=True)
+    fact = CreditFact.objects.get(source_type="takedown", source_ref=notice.number, kind="malicious_notice")
+    assert fact.organisation == orgs["xinghe"] and fact.wilful
