@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -133,3 +135,43 @@ def test_a_new_platform_registers_itself(demo, orgs, client_as):  # noqa: ANN001
                                                    "live_sla_minutes": 30, "oncall": "", "webhook_url": ""})
     assert response.status_code == 302
     assert Platform.objects.filter(name="会展商城", organisation=demo["huizhan"].organisation).exists()
+
+
+@pytest.fixture
+def shop_page():  # noqa: ANN201
+    """A listing page on 127.0.0.1 (no outside network) for the notice form to capture."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: ANN202, N802
+            data = "<html><body><h1>星河 S1 智能音箱 特价 仿品</h1></body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):  # noqa: ANN002, ANN202
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/item/77"
+    server.shutdown()
+
+
+def test_notice_form_captures_the_listing_page_as_evidence(demo, orgs, client_as, shop_page):  # noqa: ANN001
+    client = client_as("xinghe")
+    form = {"platform": Platform.objects.get().pk, "notifier": orgs["xinghe"].pk,
+            "rights": [Right.objects.get(number="45678901").pk], "goods_class": 9,
+            "listings": f"C-77 | {shop_page} | 星河 S1 智能音箱 特价 | 王小明", "kind": "standard",
+            "statement": "页面使用星河注册商标销售同类商品，承诺通知真实。", "capture_url": shop_page}
+    response = client.post("/takedown/notices/new/", form)
+    assert response.status_code == 302, re.findall(r'role="alert"><p>[^<]*', response.content.decode())
+    deposit = NoticeItem.objects.get(listing__listing_id="C-77").notice.deposits.get()
+    assert deposit.kind == "web_capture" and deposit.source_url == shop_page
+    unreachable = client.post("/takedown/notices/new/", {**form, "listings": "C-78 | | 标题 | 王小明",
+                                                          "capture_url": "http://127.0.0.1:9/item"})
+    assert unreachable.status_code == 200 and not NoticeItem.objects.filter(listing__listing_id="C-78").exists()
+    assert re.findall(r'role="alert"><p>[^<]*', unreachable.content.decode())  # the capture error is shown
