@@ -110,7 +110,7 @@ def set_clock(case: Case, now: dt.datetime) -> None:
     case.due_at, case.due_rule, case.due_title, case.due_source = clock.due_at, rule, clock.title, clock.source
     case.due_note = " ".join(clock.warnings)
     case.clock_start, case.paused_since, case.pauses, case.clock_extended = now, None, [], False
-    case.reminded_for = None
+    case.reminded_for = case.overdue_notified_for = None
 
 
 def recompute_clock(case: Case) -> clocks.Clock | None:

@@ -138,6 +138,7 @@ class Case(models.Model):
     paused_since = models.DateField("中止自", null=True, blank=True)
     pauses = models.JSONField("中止区间", default=list, blank=True)
     reminded_for = models.DateTimeField(null=True, blank=True, help_text="due_at the last due-soon reminder was for")
+    overdue_notified_for = models.DateTimeField(null=True, blank=True, help_text="due_at the overdue alert was for")
     # bookkeeping
     verification_code = models.CharField("查询码", max_length=12, blank=True)
     filed_at = models.DateTimeField("提交时间", null=True, blank=True)
