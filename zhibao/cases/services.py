@@ -106,17 +106,18 @@ def switch_channel(*, actor: User, case: Case, channel: str, reason: str, expect
 @transaction.atomic
 def consent_to_mediation(*, actor: User, case: Case, agree: bool = True, now: dt.datetime | None = None) -> Case:
     """A party accepts (or refuses) the mediation invitation; both accepted → 'mediation_agreed'."""
+    is_complainant = complainant_side(actor, case)
+    if not (is_complainant or respondent_side(actor, case)):
+        raise Forbidden("只有案件当事人可以答复调解邀请")
     case = events.lock(case, None)
     if case.channel != Channel.MEDIATION or case.status != Status.INVITED:
         raise Conflict("当前不在等待调解答复的阶段", allowed_transitions=events.allowed_actions(case))
-    if complainant_side(actor, case):
+    if is_complainant:
         case.complainant_agreed = agree
         side = "申请人"
-    elif respondent_side(actor, case):
+    else:
         case.respondent_agreed = agree
         side = "被申请人"
-    else:
-        raise Forbidden("只有案件当事人可以答复调解邀请")
     case.version += 1
     case.save()
     events.record(case, actor, "mediation_consent", f"{side}{'同意' if agree else '拒绝'}调解", at=now)
@@ -180,7 +181,7 @@ def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: st
     for name, value in (("penalty_amount", penalty_amount), ("damages", damages),
                         ("illegal_business_volume", illegal_business_volume), ("illegal_gains", illegal_gains)):
         try:
-            amounts[name] = None if value in (None, "") else Decimal(str(value))
+            amounts[name] = None if value in (None, "") else Decimal(str(value)).quantize(Decimal("0.01"))
         except ArithmeticError:
             errors[name] = ["金额格式有误"]
             continue

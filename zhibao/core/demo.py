@@ -17,6 +17,7 @@ from django.db import transaction
 from zhibao.accounts import services as accounts
 from zhibao.accounts.models import PowerOfAttorney, User
 from zhibao.accounts.roles import Role
+from zhibao.cases import demo as cases_demo
 from zhibao.fairs import demo as fairs_demo
 from zhibao.law import districts as district_lib
 from zhibao.law import patents as patent_lib
@@ -211,4 +212,5 @@ def load() -> list[tuple[DemoUser, User]]:
     _rights(org_map)
     takedown_demo.load(org_map)
     fairs_demo.load(org_map)
+    cases_demo.load(org_map)
     return users

@@ -65,7 +65,8 @@ def test_pause_and_resume_moves_the_deadline_and_is_an_event(file_case, demo):
     services.pause_clock(actor=officer, case=case, reason="等待鉴定意见", now=dt.datetime(2026, 3, 10, tzinfo=BJ))
     with pytest.raises(Conflict):
         services.pause_clock(actor=officer, case=case, reason="again")
-    assert not selectors.overdue_cases(now=dt.datetime(2027, 1, 1, tzinfo=BJ)).exists()  # a paused clock is not overdue
+    # a paused clock is not overdue
+    assert not selectors.overdue_cases(now=dt.datetime(2027, 1, 1, tzinfo=BJ)).filter(pk=case.pk).exists()
     services.resume_clock(actor=officer, case=case, reason="鉴定意见已送达", now=dt.datetime(2026, 3, 19, tzinfo=BJ))
     case = Case.objects.get(pk=case.pk)
     # 90 days from 03-02 end Sun 05-31 → Mon 06-01; ten paused days (03-10…03-19) make it Wed 06-10
@@ -91,11 +92,12 @@ def test_extension_only_once_and_only_where_the_rule_allows(file_case, demo):
 def test_reminders_due_soon_then_overdue_once_each(file_case, demo):
     case = file_case()
     due = case.due_at
-    assert tasks.clock_reminders(now=due - dt.timedelta(days=1)).startswith("reminded 1")
+    url = f"/cases/{case.number}/"
+    assert not tasks.clock_reminders(now=due - dt.timedelta(days=1)).startswith("reminded 0")
     assert tasks.clock_reminders(now=due - dt.timedelta(hours=20)).startswith("reminded 0")
-    assert Notification.objects.filter(recipient=demo["wangzhifa"], kind="cases.due_soon").count() == 1
-    summary = tasks.clock_reminders(now=due + dt.timedelta(hours=1))
-    assert summary.endswith("alerted 1 overdue case(s)")
+    assert Notification.objects.filter(recipient=demo["wangzhifa"], kind="cases.due_soon", url=url).count() == 1
+    tasks.clock_reminders(now=due + dt.timedelta(hours=1))
+    assert Notification.objects.filter(recipient=demo["wangzhifa"], kind="cases.overdue", url=url).count() == 1
     assert tasks.clock_reminders(now=due + dt.timedelta(hours=2)).endswith("alerted 0 overdue case(s)")
     assert case.events.filter(kind="overdue").count() == 1
 
@@ -103,10 +105,12 @@ def test_reminders_due_soon_then_overdue_once_each(file_case, demo):
 def test_overdue_and_due_soon_selectors_follow_the_queue(file_case, demo):
     case = file_case()
     later = case.due_at + dt.timedelta(days=1)
-    assert list(selectors.overdue_cases(actor=demo["wangzhifa"], now=later)) == [case]
-    assert not selectors.overdue_cases(actor=demo["haidian"], now=later).exists()  # another district
-    assert list(selectors.due_soon(actor=demo["wangzhifa"], now=case.due_at - dt.timedelta(days=1))) == [case]
-    assert list(selectors.cases_visible_to(actor=demo["shiju"], overdue=True, now=later)) == [case]
+    assert case in selectors.overdue_cases(actor=demo["wangzhifa"], now=later)
+    assert case not in selectors.overdue_cases(actor=demo["haidian"], now=later)  # another district
+    assert case not in selectors.overdue_cases(actor=demo["wangzhifa"], now=case.due_at - dt.timedelta(hours=1))
+    assert case in selectors.due_soon(actor=demo["wangzhifa"], now=case.due_at - dt.timedelta(days=1))
+    assert case in selectors.cases_visible_to(actor=demo["shiju"], overdue=True, now=later)
+    assert case not in selectors.cases_visible_to(actor=demo["shiju"], overdue=True)
 
 
 def test_cli_overdue_json_and_bad_input(file_case, capsys, monkeypatch):
@@ -115,8 +119,8 @@ def test_cli_overdue_json_and_bad_input(file_case, capsys, monkeypatch):
 
     monkeypatch.setattr(timezone, "now", lambda: case.due_at + dt.timedelta(days=2))
     call_command("cases", "overdue", "--json")
-    rows = json.loads(capsys.readouterr().out)
-    assert rows[0]["number"] == case.number and rows[0]["rule"] == "enforcement_filing"
+    rows = {r["number"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows[case.number]["rule"] == "enforcement_filing" and rows[case.number]["days_overdue"] == 2
     call_command("cases", "overdue", "--json", "--district", "110108")
     assert json.loads(capsys.readouterr().out) == []
     with pytest.raises(CommandError) as err:

@@ -27,7 +27,7 @@ def test_filing_numbers_triages_assigns_and_starts_the_clock(file_case, demo):
     assert case.deposits.count() == 1 and len(case.verification_code) == 8
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds[:2] == ["submit", "triage"]
-    second = file_case("45678902")
+    second = file_case("2022SR0123456")
     assert int(second.number[-6:]) == int(case.number[-6:]) + 1
 
 
@@ -79,7 +79,7 @@ def test_uploaded_files_become_a_deposit_and_disguised_executables_are_rejected(
     assert case.deposits.get().title.startswith("投诉证据")
     exe = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200)
     with pytest.raises(InvalidInput):
-        file_case("45678902", deposit_nos=[], files=[exe])
+        file_case("2022SR0123456", deposit_nos=[], files=[exe])
 
 
 def test_duplicate_is_shown_and_can_be_joined(file_case, demo, xinghe_deposit):
@@ -126,18 +126,18 @@ def test_enforcement_to_decision_with_penalty_and_threshold_check(file_case, dem
     decision = services.decide(actor=officer, case=case, infringement_found=True, wilful=True,
                                penalty_amount="150000.00", legal_basis="《商标法》第六十条第二款",
                                illegal_business_volume="62000", published=True)
-    assert decision.penalty_amount == Decimal("150000.00") and decision.repeat is False
+    assert decision.penalty_amount == Decimal("150000.00") and decision.repeat is True  # demo: 2024, 2025
     assert decision.threshold_findings[0]["transfer_required"] is True
     assert case.events.filter(kind="criminal_transfer_task").exists()
     services.close(actor=officer, case=case, reason="罚款已缴纳")
     assert Case.objects.get(pk=case.pk).status == Status.CLOSED
     # a second infringement decision within five years is a repeat
-    second = file_case("45678902")
+    second = file_case("2022SR0123456")
     services.accept(actor=officer, case=second)
     services.advance(actor=officer, case=second, action="investigate")
     assert services.decide(actor=officer, case=second, infringement_found=True, penalty_amount=1,
                            legal_basis="《商标法》第六十条").repeat is True
-    assert selectors.decisions_against(case.respondent_id).count() == 2
+    assert selectors.decisions_against(case.respondent_id).count() == 4  # with the two demo decisions
 
 
 def test_decision_rejects_negative_amounts(file_case, demo):
@@ -148,7 +148,7 @@ def test_decision_rejects_negative_amounts(file_case, demo):
         services.decide(actor=demo["wangzhifa"], case=case, infringement_found=True, penalty_amount="-1",
                         legal_basis="")
     assert set(err.value.errors) == {"penalty_amount", "legal_basis"}
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(case=case).exists()
 
 
 def test_failed_mediation_switches_to_adjudication_with_evidence_intact(file_case, demo):
@@ -250,7 +250,8 @@ def test_drafts_are_saved_and_finished_later(demo, orgs, xinghe_deposit):
     assert draft.status == Status.DRAFT and draft.number is None
     with pytest.raises(NotFound):
         selectors.draft_for(demo["fangmao"], draft.pk)
-    assert not selectors.cases_visible_to(actor=demo["wangzhifa"]).exists()
+    assert draft not in selectors.cases_visible_to(actor=demo["wangzhifa"])
+    assert draft in selectors.cases_visible_to(actor=demo["daili"])
     case = services.file_complaint(actor=demo["xinghe"], complainant=orgs["xinghe"], right_ids=[right.pk],
                                    title="完成的投诉", respondent=orgs["fangmao"], draft=draft,
                                    deposit_nos=[xinghe_deposit.deposit_no]).case

@@ -109,7 +109,32 @@ MATRIX = {
     ("POST", "/api/v1/takedown/items/{item_id}/extend"):
         lambda u: 409 if u.username in XINGHE_SIDE else _item_act(u, "", 0),
     ("GET", "/api/v1/public/takedown-notices"): lambda u: 200,
+    # cases: the demo case is 星河 → 仿冒商贸, enforcement, just received in 朝阳 (王执法's district)
+    ("GET", "/api/v1/cases"): lambda u: 200,
+    ("POST", "/api/v1/cases"): lambda u: 201 if u.username in XINGHE_SIDE else 403,
+    ("GET", "/api/v1/cases/queue"): lambda u: 200,
+    ("GET", "/api/v1/cases/export"): lambda u: 200,
+    ("GET", "/api/v1/cases/{number}"): lambda u: 200 if _sees_case(u) else 404,
+    # "investigate" is not allowed while received: handlers get 409 with the allowed transitions
+    ("POST", "/api/v1/cases/{number}/transitions"): lambda u: _case_act(u, 409),
+    ("POST", "/api/v1/cases/{number}/switch-channel"): lambda u: _case_act(u, 400),  # empty reason
+    ("POST", "/api/v1/cases/{number}/decision"): lambda u: _case_act(u, 409),
+    ("POST", "/api/v1/cases/{number}/clock"): lambda u: _case_act(u, 409),  # resume a running clock
+    ("POST", "/api/v1/cases/{number}/mediation-consent"):
+        lambda u: (409 if u.username in (*XINGHE_SIDE, "fangmao") else 403) if _sees_case(u) else 404,
+    ("GET", "/api/v1/public/case-status"): lambda u: 200,
 }
+
+
+def _sees_case(user) -> bool:  # noqa: ANN001
+    return _sees_xinghe(user) or user.username == "fangmao"
+
+
+def _case_act(user, ok: int) -> int:  # noqa: ANN001
+    """Handlers of the demo enforcement case (王执法 of 朝阳, the city admin) get ``ok``; other viewers 403."""
+    if user.username in ("wangzhifa", "shiju"):
+        return ok
+    return 403 if _sees_case(user) else 404
 
 
 def _sees_notice(user) -> bool:  # noqa: ANN001
@@ -159,16 +184,22 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
                                              scope="notices")
     td_item = NoticeItem.objects.get(listing__listing_id="JG-100001")
+    from zhibao.cases.demo import DEMO_OPEN_TITLE
+    from zhibao.cases.models import Case
+
+    case_number = Case.objects.get(title=DEMO_OPEN_TITLE).number
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
         params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
-                  "item_id": td_item.pk, "notice_id": td_item.notice_id,
+                  "item_id": td_item.pk, "notice_id": td_item.notice_id, "number": case_number,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
             path = template.format(**{**params, "right_id": gi.pk} if template.endswith("gi-users") else params)
             body = _body(method, template, n, xinghe_org, orgs)
+            if template == "/api/v1/cases":
+                body = {**_case_body(n, xinghe_org), "deposit_nos": [deposit.deposit_no]}
             if template == "/api/v1/evidence/deposits":
                 upload = io.BytesIO(f"证据 {n}".encode())
                 upload.name = f"e{n}.txt"
@@ -193,9 +224,27 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     assert not failures, "\n".join(failures)
 
 
+def _case_body(n: int, xinghe_org) -> dict:  # noqa: ANN001
+    from zhibao.rights.models import Right
+
+    return {"complainant_id": xinghe_org.pk, "right_ids": [Right.objects.get(number="45678901").pk],
+            "title": f"矩阵投诉 {n}", "respondent_name": f"矩阵被投诉网店 {n}"}
+
+
+_CASE_BODIES = {
+    "/api/v1/cases/{number}/transitions": {"action": "investigate"},
+    "/api/v1/cases/{number}/switch-channel": {"channel": "mediation", "reason": ""},
+    "/api/v1/cases/{number}/decision": {"infringement_found": True, "legal_basis": "《商标法》第六十条"},
+    "/api/v1/cases/{number}/clock": {"op": "resume", "reason": "核对"},
+    "/api/v1/cases/{number}/mediation-consent": {"agree": True},
+}
+
+
 def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None:  # noqa: ANN001
     if method == "GET":
         return None
+    if template in _CASE_BODIES:
+        return _CASE_BODIES[template]
     if template == "/api/v1/tokens":
         return {"name": f"t{n}", "scopes": ["orgs:read"]}
     if template == "/api/v1/orgs":
