@@ -14,7 +14,7 @@ from zhibao.cases.models import FINAL_STATES, Case, CaseEvent, Decision, Status
 from zhibao.cases.rules import DISTRICT_BOUND, HANDLERS
 from zhibao.core.errors import NotFound
 
-_LIST_RELATED = ("complainant", "respondent", "district", "assignee")
+_LIST_RELATED = ("complainant", "respondent", "district", "assignee", "triage_rule")
 
 
 def cases_visible_to(*, actor: User, status: str = "", channel: str = "", district: str = "", right_type: str = "",
