@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("zhibao.notifications.urls")),
     path("takedown/", include("zhibao.takedown.urls")),
     path("fairs/", include("zhibao.fairs.urls")),
+    path("cases/", include("zhibao.cases.urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zhibao.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("queue/", views.queue, name="queue"),
+    path("new/", views.intake, name="new"),
+    path("drafts/<int:draft_pk>/", views.intake, name="draft"),
+    path("status/", views.public_status, name="public_status"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
+]
