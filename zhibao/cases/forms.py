@@ -74,7 +74,7 @@ class IntakeForm(forms.Form):
 
 class ActionForm(forms.Form):
     action = forms.ChoiceField(label="操作", choices=list(ACTIONS.items()))
-    reason = forms.CharField(label="理由/说明（不予受理须写明法律依据）", widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(label="理由/说明（不予受理写明法律依据；达成调解协议填写协议内容；申请司法确认填写法院）", widget=forms.Textarea(attrs={"rows": 2}),
                              required=False)
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 

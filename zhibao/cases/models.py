@@ -127,6 +127,9 @@ class Case(models.Model):
     hearing_at = models.DateTimeField("审理时间", null=True, blank=True)
     hearing_link = models.URLField("视频链接", blank=True)
     hearing_record = models.TextField("审理笔录", blank=True)
+    # mediation outcome
+    agreement_terms = models.TextField("调解协议内容", blank=True)
+    confirmation_court = models.CharField("申请司法确认的法院", max_length=100, blank=True)
     # clock of the current state
     due_at = models.DateTimeField("期限", null=True, blank=True)
     due_rule = models.CharField("期限规则", max_length=60, blank=True)

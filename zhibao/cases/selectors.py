@@ -135,3 +135,18 @@ def officer_sees_secret(user: User, right) -> bool:  # noqa: ANN001
         return False
     return any(user.has_perm("cases.handle_case", c)
                for c in Case.objects.filter(rights=right).exclude(status__in=FINAL_STATES))
+
+
+def published_decisions() -> QuerySet[Decision]:
+    """Decisions the authority chose to publish (双公示 / public portal); shown with personal data masked."""
+    return Decision.objects.filter(published=True).select_related("case", "case__respondent").order_by(
+        "-decided_at", "-id")
+
+
+def mask_party(org) -> str:  # noqa: ANN001
+    """Organisations with a USCC are public register facts; a natural person or an unidentified party is masked."""
+    if org is None:
+        return "—"
+    if org.uscc and org.kind != "individual_business":
+        return org.name
+    return org.name[0] + "*" * max(1, len(org.name) - 1)

@@ -45,7 +45,17 @@ def advance(*, actor: User, case: Case, action: str, reason: str = "", expected_
         raise InvalidInput({"action": [f"{action} 请使用专门的接口"]})
     if action in ("fail_mediation", "close"):
         reason = _reason(reason)
+    if action == "reach_agreement":
+        reason = _reason(reason, "调解协议的内容")
     case = events.lock(case, expected_version)
+    now = now or timezone.now()
+    if action == "reach_agreement" and case.status == Status.IN_SESSION:
+        case.agreement_terms = reason
+    if action == "apply_confirmation" and case.status == Status.AGREEMENT:
+        if case.due_at and now > case.due_at:
+            raise Conflict(f"调解协议生效后30日内未申请司法确认（期限 {timezone.localtime(case.due_at):%Y-%m-%d}）"
+                           "，可就原纠纷另行起诉或转换渠道", allowed_transitions=events.allowed_actions(case))
+        case.confirmation_court = reason or "北京知识产权法院"
     events.apply(case, action, actor, reason=reason, payload=payload, now=now)
     events.tell(events.party_users(case), case, action, f"案件 {case.number}：{case.get_status_display()}",
                 reason)

@@ -194,6 +194,25 @@ def decision_pdf(request, number: str):  # noqa: ANN001, ANN201
                         f"{case.number}-decision.pdf")
 
 
+@login_required
+def mediation_document(request, number: str, kind: str):  # noqa: ANN001, ANN201
+    """调解协议书 (agreement) or 司法确认申请书 (confirmation application), from the recorded agreement."""
+    case = _case_or_404(request.user, number)
+    if case.channel != "mediation" or not case.agreement_terms:
+        raise Http404("该案件没有调解协议")
+    template = {"agreement": "cases/agreement_pdf.html", "confirmation": "cases/confirmation_pdf.html"}[kind]
+    agreed = case.events.filter(kind="reach_agreement").order_by("-at").first()
+    return pdf_response(template, {"case": case, "rights": case.rights.all(), "agreed_at": agreed.at if agreed else None,
+                                   "now": timezone.now()}, f"{case.number}-{kind}.pdf")
+
+
+def public_decisions(request):  # noqa: ANN001, ANN201
+    """No login: published decisions, respondent masked when it is a natural person or unidentified."""
+    page = paginate(selectors.published_decisions(), request.GET.get("page"))
+    rows = [(d, selectors.mask_party(d.case.respondent)) for d in page]
+    return render(request, "cases/public_decisions.html", {"page": page, "rows": rows})
+
+
 def public_status(request):  # noqa: ANN001, ANN201
     """No login: number + the complainant's verification code → channel, status, current deadline only."""
     form = StatusLookupForm(request.GET or None)

@@ -111,3 +111,37 @@ def test_public_status_lookup_without_login(client_as, file_case):
     assert page.status_code == 200 and "已收到" in text and "仿冒" not in text
     missing = Client().get("/cases/status/", {"number": case.number, "code": "NOPE"})
     assert 'data-testid="public-status-missing"' in missing.content.decode()
+
+
+def test_mediation_agreement_and_confirmation_pdfs(client_as, file_case, demo):
+    case = file_case("2022SR0123456", both_willing_to_mediate=True)
+    mediator = demo["litiaojie"]
+    services.advance(actor=mediator, case=case, action="invite")
+    client_as("xinghe").post(f"/cases/{case.number}/", {"form": "consent", "agree": "1"})
+    client_as("fangmao").post(f"/cases/{case.number}/", {"form": "consent", "agree": "1"})
+    services.advance(actor=mediator, case=case, action="hold_session")
+    assert client_as("xinghe").get(f"/cases/{case.number}/agreement.pdf").status_code == 404
+    services.advance(actor=mediator, case=case, action="reach_agreement", reason="停止销售，赔偿 2 万元")
+    services.advance(actor=mediator, case=case, action="apply_confirmation", reason="北京知识产权法院")
+    for kind in ("agreement", "confirmation"):
+        pdf = client_as("fangmao").get(f"/cases/{case.number}/{kind}.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client_as("jinggou").get(f"/cases/{case.number}/agreement.pdf").status_code == 404
+
+
+def test_public_decisions_mask_natural_persons(file_case, demo, orgs):
+    from zhibao.orgs.models import Organisation
+
+    anonymous = Client()
+    text = anonymous.get("/cases/decisions/").content.decode()
+    assert orgs["fangmao"].name in text  # the two published demo decisions against a registered company
+    person = Organisation.objects.create(name="张三丰", kind="individual_business", provisional=True,
+                                         district_id="110105")
+    case = file_case("2022SR0123456", respondent=person)
+    officer = demo["wangzhifa"]
+    services.accept(actor=officer, case=case)
+    services.advance(actor=officer, case=case, action="investigate")
+    services.decide(actor=officer, case=case, infringement_found=True, legal_basis="《著作权法》第五十三条",
+                    penalty_amount=1000, published=True)
+    text = anonymous.get("/cases/decisions/").content.decode()
+    assert "张**" in text and "张三丰" not in text

@@ -189,13 +189,22 @@ def test_successful_mediation_opens_the_30_day_confirmation_window(file_case, de
     services.consent_to_mediation(actor=demo["fangmao"], case=case)
     services.advance(actor=mediator, case=case, action="hold_session")
     now = dt.datetime(2026, 9, 20, 10, 0, tzinfo=dt.UTC)
-    services.advance(actor=mediator, case=case, action="reach_agreement", now=now)
+    with pytest.raises(InvalidInput):  # the agreement's terms are required
+        services.advance(actor=mediator, case=case, action="reach_agreement", now=now)
+    services.advance(actor=mediator, case=case, action="reach_agreement", now=now,
+                     reason="被申请人停止销售并赔偿 3 万元")
     case = Case.objects.get(pk=case.pk)
-    assert case.due_rule == "mediation_judicial_confirmation"
+    assert case.due_rule == "mediation_judicial_confirmation" and case.agreement_terms.startswith("被申请人")
     # 30 days after 2026-09-20 is 10-20, a working day (the National Day holiday ends on 10-08)
     assert case.due_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() == dt.date(2026, 10, 20)
-    services.advance(actor=mediator, case=case, action="apply_confirmation", reason="双方共同申请")
-    assert Case.objects.get(pk=case.pk).status == Status.CONFIRMATION_APPLIED
+    with pytest.raises(Conflict) as err:  # the 30-day window has closed
+        services.advance(actor=mediator, case=case, action="apply_confirmation", reason="北京知识产权法院",
+                         now=dt.datetime(2026, 10, 21, 10, 0, tzinfo=dt.UTC))
+    assert "30日" in str(err.value)
+    services.advance(actor=mediator, case=case, action="apply_confirmation", reason="北京知识产权法院",
+                     now=dt.datetime(2026, 10, 19, 10, 0, tzinfo=dt.UTC))
+    case = Case.objects.get(pk=case.pk)
+    assert case.status == Status.CONFIRMATION_APPLIED and case.confirmation_court == "北京知识产权法院"
 
 
 def test_refused_mediation_fails_it(file_case, demo):
