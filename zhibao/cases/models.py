@@ -342,3 +342,72 @@ class TriageRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（v{self.version}）"
+
+
+class CaseMessage(models.Model):
+    """A message or a served document (送达) between the parties and the handler inside the case.
+
+    Reading is recorded per side: the first time a user of that side opens the case after the message,
+    ``read_by_complainant_at`` / ``read_by_respondent_at`` is set (the legal fact of service for documents).
+    """
+
+    case = models.ForeignKey(Case, related_name="messages", on_delete=models.PROTECT)
+    sender = models.ForeignKey("accounts.User", related_name="+", on_delete=models.PROTECT)
+    sender_side = models.CharField(max_length=12, choices=[("complainant", "投诉人"), ("respondent", "被投诉人"),
+                                                           ("handler", "承办人员")])
+    body = models.TextField("内容")
+    is_service = models.BooleanField("正式送达文书", default=False)
+    deposit = models.ForeignKey("evidence.Deposit", null=True, blank=True, related_name="+", on_delete=models.PROTECT)
+    sent_at = models.DateTimeField(default=timezone.now)
+    read_by_complainant_at = models.DateTimeField(null=True, blank=True)
+    read_by_respondent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} 消息 {self.pk}"
+
+
+class ExpertRequest(models.Model):
+    """A technical investigator's opinion or an appraisal (技术调查 / 鉴定, plan clause 9), with a due date."""
+
+    class Kind(models.TextChoices):
+        INVESTIGATOR = "investigator", "技术调查官"
+        APPRAISAL = "appraisal", "鉴定机构"
+
+    case = models.ForeignKey(Case, related_name="expert_requests", on_delete=models.PROTECT)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    question = models.TextField("需查明的技术问题")
+    due_date = models.DateField("期限")
+    expert = models.ForeignKey("accounts.User", null=True, blank=True, related_name="expert_requests",
+                               on_delete=models.PROTECT)
+    institution = models.ForeignKey("orgs.Organisation", null=True, blank=True, related_name="+",
+                                    on_delete=models.PROTECT)
+    requested_by = models.ForeignKey("accounts.User", related_name="+", on_delete=models.PROTECT)
+    requested_at = models.DateTimeField(default=timezone.now)
+    report_summary = models.TextField("意见摘要", blank=True)
+    report = models.ForeignKey("evidence.Deposit", null=True, blank=True, related_name="+", on_delete=models.PROTECT)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"
+
+
+class ConflictDeclaration(models.Model):
+    """A handler's or expert's declaration of (no) conflict of interest (回避) on a case."""
+
+    case = models.ForeignKey(Case, related_name="conflict_declarations", on_delete=models.PROTECT)
+    user = models.ForeignKey("accounts.User", related_name="+", on_delete=models.PROTECT)
+    has_conflict = models.BooleanField("存在利益冲突")
+    statement = models.TextField("说明", blank=True)
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["declared_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.user} {'回避' if self.has_conflict else '无冲突'}"

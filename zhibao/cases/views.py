@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from zhibao.accounts.selectors import represented_org_ids
-from zhibao.cases import events, selectors, services
+from zhibao.cases import events, people, selectors, services
 from zhibao.cases.api import EXPORT_HEADERS
 from zhibao.cases.forms import (
     ACT_LABELS,
@@ -133,6 +133,10 @@ def _handle_post(request, case: Case) -> None:  # noqa: ANN001
     if which == "consent":
         services.consent_to_mediation(actor=request.user, case=case, agree=request.POST.get("agree") == "1")
         return
+    if which == "message":
+        people.send_message(actor=request.user, case=case, body=request.POST.get("body", ""),
+                            files=request.FILES.getlist("files"), is_service=request.POST.get("is_service") == "on")
+        return
     form_class = {"action": ActionForm, "switch": SwitchForm, "decision": DecisionForm, "clock": ClockForm}[which]
     form = form_class(request.POST, prefix=which)
     if not form.is_valid():
@@ -167,12 +171,17 @@ def case_detail(request, number: str):  # noqa: ANN001, ANN201
             text = str(exc) if isinstance(exc, InvalidInput) else getattr(exc, "message", "无效的请求")
             messages.error(request, text)
         case = _case_or_404(request.user, number)
+    else:
+        people.mark_read(actor=request.user, case=case)
     allowed = events.allowed_actions(case) if may_handle else []
     initial = {"expected_version": case.version}
     is_party = complainant_side(request.user, case) or respondent_side(request.user, case)
     return render(request, "cases/detail.html", {
         "case": case, "events": selectors.timeline(case), "decision": selectors.decision_for(case),
         "rights": case.rights.all(), "deposits": case.deposits.all(), "may_handle": may_handle,
+        "messages_list": case.messages.select_related("sender", "deposit"),
+        "experts": case.expert_requests.select_related("expert", "institution", "report"),
+        "declarations": case.conflict_declarations.select_related("user"),
         "allowed": [(a, events.ACTIONS[a]) for a in allowed if a != "decide"],
         "may_decide": "decide" in allowed, "now": timezone.now(), "act_labels": ACT_LABELS,
         "action_form": ActionForm(prefix="action", initial=initial),
