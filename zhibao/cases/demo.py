@@ -14,6 +14,7 @@ import datetime as dt
 from zhibao.accounts.models import User
 from zhibao.cases import services
 from zhibao.cases.models import Case
+from zhibao.cases.triage_seed import ensure_seed_rules
 from zhibao.evidence import services as evidence
 from zhibao.orgs.models import Organisation
 from zhibao.rights.models import Right
@@ -35,6 +36,7 @@ def _file(xinghe: User, org_map: dict[str, Organisation], number: str, title: st
 
 
 def load(org_map: dict[str, Organisation]) -> None:
+    ensure_seed_rules()
     if Case.objects.filter(title=DEMO_OPEN_TITLE).exists():
         return
     users = {u.username: u for u in User.objects.filter(username__in=["xinghe", "wangzhifa", "litiaojie"])}
