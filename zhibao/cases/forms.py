@@ -119,3 +119,14 @@ class FilterForm(forms.Form):
 class StatusLookupForm(forms.Form):
     number = forms.CharField(label="案件编号", max_length=20)
     code = forms.CharField(label="查询码", max_length=12)
+
+
+class TriageRuleForm(forms.Form):
+    key = forms.SlugField(label="规则标识", max_length=40)
+    name = forms.CharField(label="规则名称", max_length=120)
+    priority = forms.IntegerField(label="优先级（小者先）", min_value=1, initial=100)
+    conditions = forms.JSONField(label="条件（JSON）", help_text='例：{"right_types": ["trademark"], "has_evidence": true}')
+    complexity = forms.ChoiceField(label="繁简", choices=[("simple", "简易"), ("complex", "普通（复杂）")])
+    channel = forms.ChoiceField(label="建议渠道", choices=Channel.choices)
+    basis = forms.CharField(label="依据", max_length=300, required=False)
+    active = forms.BooleanField(label="启用", required=False, initial=True)

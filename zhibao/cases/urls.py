@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.intake, name="new"),
     path("drafts/<int:draft_pk>/", views.intake, name="draft"),
     path("status/", views.public_status, name="public_status"),
+    path("triage-rules/", views.triage_rules, name="triage_rules"),
     path("decisions/", views.public_decisions, name="public_decisions"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),

@@ -21,6 +21,7 @@ from zhibao.cases.forms import (
     IntakeForm,
     StatusLookupForm,
     SwitchForm,
+    TriageRuleForm,
 )
 from zhibao.cases.models import Case
 from zhibao.cases.rules import complainant_side, respondent_side
@@ -213,6 +214,29 @@ def mediation_document(request, number: str, kind: str):  # noqa: ANN001, ANN201
     agreed = case.events.filter(kind="reach_agreement").order_by("-at").first()
     return pdf_response(template, {"case": case, "rights": case.rights.all(), "agreed_at": agreed.at if agreed else None,
                                    "now": timezone.now()}, f"{case.number}-{kind}.pdf")
+
+
+@login_required
+def triage_rules(request):  # noqa: ANN001, ANN201
+    """The 繁简分流 rules: everyone on staff reads them; the city administrator saves new versions."""
+    from zhibao.accounts.selectors import is_staff_role
+    from zhibao.cases.models import TriageRule
+
+    if not is_staff_role(request.user):
+        raise Http404("未找到")
+    editable = request.user.role == "city_admin"
+    form = TriageRuleForm(request.POST or None, initial=request.GET or None)
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            rule = services.save_triage_rule(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"已保存 {rule}")
+            return redirect("cases:triage_rules")
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+    return render(request, "cases/triage_rules.html", {
+        "current": TriageRule.objects.filter(is_current=True).order_by("priority", "key"),
+        "history": TriageRule.objects.filter(is_current=False).select_related("created_by").order_by("key", "-version"),
+        "form": form if editable else None, "breadcrumbs": [CRUMB, ("分流规则", None)]})
 
 
 def public_decisions(request):  # noqa: ANN001, ANN201

@@ -145,3 +145,25 @@ def test_public_decisions_mask_natural_persons(file_case, demo, orgs):
                     penalty_amount=1000, published=True)
     text = anonymous.get("/cases/decisions/").content.decode()
     assert "张**" in text and "张三丰" not in text
+
+
+def test_city_admin_versions_triage_rules_and_the_new_version_decides(client_as, file_case):
+    import json
+
+    from zhibao.cases.models import TriageRule
+
+    assert client_as("xinghe").get("/cases/triage-rules/").status_code == 404
+    officer_view = client_as("wangzhifa").get("/cases/triage-rules/").content.decode()
+    assert "trademark_counterfeit" in officer_view and 'data-testid="triage-form"' not in officer_view
+    admin = client_as("shiju")
+    bad = admin.post("/cases/triage-rules/", {"key": "trademark_counterfeit", "name": "x", "priority": 50,
+                                              "conditions": json.dumps({"colour": "red"}), "complexity": "simple",
+                                              "channel": "enforcement"})
+    assert "未知的条件" in bad.content.decode()
+    admin.post("/cases/triage-rules/", {"key": "trademark_counterfeit", "name": "商标与著作权：先行调解", "priority": 50,
+                                        "conditions": json.dumps({"right_types": ["trademark", "copyright"]}),
+                                        "complexity": "simple", "channel": "mediation", "active": "on"})
+    versions = TriageRule.objects.filter(key="trademark_counterfeit").order_by("version")
+    assert [(r.version, r.is_current) for r in versions] == [(1, False), (2, True)]
+    case = file_case("2022SR0123456", acts=[])
+    assert case.channel == "mediation" and case.triage_rule.version == 2
