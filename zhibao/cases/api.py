@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from zhibao.accounts.api_auth import require_scope
-from zhibao.cases import events, selectors, services
+from zhibao.cases import bulk, events, selectors, services
 from zhibao.cases.models import Case, Channel
 from zhibao.core.errors import InvalidInput
 from zhibao.core.exports import export_response
@@ -161,6 +162,19 @@ def file_complaint(request, payload: ComplaintIn):  # noqa: ANN001, ANN201
             raise InvalidInput({"respondent_id": ["未登记的被投诉人"]})
     filing = services.file_complaint(actor=request.user, complainant=complainant, respondent=respondent, **data)
     return Status(201, _detail(request, filing.case))
+
+
+class BulkRow(Schema):
+    row: int
+    ok: bool
+    number: str | None
+    errors: dict[str, list[str]]
+
+
+@router.post("/bulk", response=list[BulkRow], summary="批量投诉（CSV，逐行报告：案件编号或错误原因）")
+def bulk_file(request, file: UploadedFile = File(...)):  # noqa: ANN001, ANN201, B008
+    require_scope(request, WRITE)
+    return bulk.bulk_file(actor=request.user, content=file.read())
 
 
 @router.get("/queue", response=Page[CaseOut], summary="工作队列：本人渠道/辖区的未结案件，期限最近的在前")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("queue/", views.queue, name="queue"),
     path("new/", views.intake, name="new"),
+    path("bulk/", views.bulk_upload, name="bulk"),
     path("drafts/<int:draft_pk>/", views.intake, name="draft"),
     path("status/", views.public_status, name="public_status"),
     path("triage-rules/", views.triage_rules, name="triage_rules"),

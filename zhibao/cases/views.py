@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from zhibao.accounts.selectors import represented_org_ids
-from zhibao.cases import events, people, selectors, services
+from zhibao.cases import bulk, events, people, selectors, services
 from zhibao.cases.api import EXPORT_HEADERS
 from zhibao.cases.forms import (
     ACT_LABELS,
@@ -214,6 +214,22 @@ def mediation_document(request, number: str, kind: str):  # noqa: ANN001, ANN201
     agreed = case.events.filter(kind="reach_agreement").order_by("-at").first()
     return pdf_response(template, {"case": case, "rights": case.rights.all(), "agreed_at": agreed.at if agreed else None,
                                    "now": timezone.now()}, f"{case.number}-{kind}.pdf")
+
+
+@login_required
+def bulk_upload(request):  # noqa: ANN001, ANN201
+    """Agents upload a CSV of complaints and get a per-row report."""
+    report, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise InvalidInput({"file": ["请选择 CSV 文件"]})
+            report = bulk.bulk_file(actor=request.user, content=upload.read())
+        except InvalidInput as exc:
+            error = str(exc)
+    return render(request, "cases/bulk.html", {"report": report, "error": error, "columns": bulk.COLUMNS,
+                                               "breadcrumbs": [CRUMB, ("批量投诉", None)]})
 
 
 @login_required

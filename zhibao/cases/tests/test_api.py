@@ -107,3 +107,30 @@ def test_list_and_queue_query_counts_do_not_grow_with_cases(client_as, file_case
     with django_assert_max_num_queries(8):
         assert officer.get("/api/v1/cases").json()["count"] >= 5
     assert Case.objects.count() >= 7
+
+
+def test_bulk_csv_reports_each_row(client_as, orgs, xinghe_deposit):
+    import io
+
+    from zhibao.core.demo import ORGS, demo_uscc
+
+    xinghe_uscc = demo_uscc(next(o for o in ORGS if o.key == "xinghe"))
+    rows = [
+        "complainant_uscc,right_numbers,title,respondent_name,act,deposit_nos",
+        f"{xinghe_uscc},2022SR0123456,盗版操作系统,{orgs['fangmao'].name},copyright_infringement,{xinghe_deposit.deposit_no}",
+        f"{xinghe_uscc},2022SR0123456,重复投诉,{orgs['fangmao'].name},copyright_infringement,{xinghe_deposit.deposit_no}",
+        f"{xinghe_uscc},31234567,过期商标,某网店,sell_counterfeit,{xinghe_deposit.deposit_no}",
+        f"NOPE,45678901,未知投诉人,某网店,,{xinghe_deposit.deposit_no}",
+        f"{xinghe_uscc},99999999,未知权利,某网店,,",
+    ]
+    upload = io.BytesIO("\n".join(rows).encode())
+    upload.name = "cases.csv"
+    report = client_as("daili").post("/api/v1/cases/bulk", {"file": upload}).json()
+    assert [r["ok"] for r in report] == [True, False, False, False, False]
+    assert report[0]["number"].startswith("ZB-") and report[1]["errors"]["duplicate"] == [report[0]["number"]]
+    assert "届满" in report[2]["errors"]["right_ids"][0] and report[3]["errors"]["complainant_uscc"]
+    assert report[4]["errors"]["right_numbers"] and report[4]["row"] == 6
+    bad = io.BytesIO(b"title\nx\n")
+    bad.name = "x.csv"
+    response = client_as("daili").post("/api/v1/cases/bulk", {"file": bad})
+    assert response.status_code == 400 and "缺少必需的列" in response.json()["errors"]["file"][0]

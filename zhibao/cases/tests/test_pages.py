@@ -167,3 +167,15 @@ def test_city_admin_versions_triage_rules_and_the_new_version_decides(client_as,
     assert [(r.version, r.is_current) for r in versions] == [(1, False), (2, True)]
     case = file_case("2022SR0123456", acts=[])
     assert case.channel == "mediation" and case.triage_rule.version == 2
+
+
+def test_bulk_page_reports_rows_and_bad_files(client_as, xinghe_deposit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("daili")
+    page = client.post("/cases/bulk/", {"file": SimpleUploadedFile("c.csv", b"title\nx\n")}).content.decode()
+    assert "缺少必需的列" in page
+    csv = f"complainant_uscc,right_numbers,title,deposit_nos\nNOPE,45678901,X,{xinghe_deposit.deposit_no}\n"
+    page = client.post("/cases/bulk/", {"file": SimpleUploadedFile("c.csv", csv.encode())}).content.decode()
+    assert 'data-testid="bulk-report"' in page and "未登记的投诉人" in page
+    assert "请选择 CSV 文件" in client.post("/cases/bulk/", {}).content.decode()

@@ -113,6 +113,7 @@ MATRIX = {
     ("GET", "/api/v1/cases"): lambda u: 200,
     ("POST", "/api/v1/cases"): lambda u: 201 if u.username in XINGHE_SIDE else 403,
     ("GET", "/api/v1/cases/queue"): lambda u: 200,
+    ("POST", "/api/v1/cases/bulk"): lambda u: 200,  # per-row report: rows the user may not file are row errors
     ("GET", "/api/v1/cases/export"): lambda u: 200,
     ("GET", "/api/v1/cases/{number}"): lambda u: 200 if _sees_case(u) else 404,
     # "investigate" is not allowed while received: handlers get 409 with the allowed transitions
@@ -206,6 +207,10 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
                 response = client.post(path, {"title": f"证据 {n}", "files": upload})
             elif template == "/api/v1/public/verify":
                 response = client.get(path, {"sha256": "0" * 64})
+            elif template == "/api/v1/cases/bulk":
+                upload = io.BytesIO(b"complainant_uscc,right_numbers,title,deposit_nos\nNOPE,45678901,X,NONE\n")
+                upload.name = "cases.csv"
+                response = client.post(path, {"file": upload})
             elif template == "/api/v1/rights/import":
                 upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
                 upload.name = "r.csv"
