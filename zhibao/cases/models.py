@@ -88,6 +88,7 @@ class Case(models.Model):
     preferred_channel = models.CharField("申请人选择的渠道", max_length=16, choices=Channel.choices, blank=True)
     status = FSMField("状态", default=Status.DRAFT, choices=Status.choices, protected=False, max_length=24)
     version = models.PositiveIntegerField(default=1)
+    is_open = models.BooleanField(default=False, help_text="status not in FINAL_STATES; kept by save() for the queue index")
     # parties
     complainant = models.ForeignKey("orgs.Organisation", verbose_name="投诉人", related_name="cases_filed",
                                     on_delete=models.PROTECT)
@@ -155,6 +156,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="case_status_due"),
             models.Index(fields=["district", "status", "due_at"], name="case_queue"),
+            models.Index(fields=["district", "is_open", "due_at"], name="case_open_queue"),
+            models.Index(fields=["is_open", "due_at"], name="case_open_due"),
             models.Index(fields=["assignee", "status"], name="case_assignee"),
             models.Index(fields=["respondent", "status"], name="case_respondent"),
             models.Index(fields=["complainant", "status"], name="case_complainant"),
@@ -163,9 +166,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number or f"草稿 #{self.pk}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status not in FINAL_STATES
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.is_open = self.status not in FINAL_STATES
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_open"}
+        super().save(*args, **kwargs)
 
     @property
     def is_overdue(self) -> bool:

@@ -45,7 +45,7 @@ def cases_visible_to(*, actor: User, status: str = "", channel: str = "", distri
 
 
 def _overdue(cases: QuerySet[Case], now: dt.datetime) -> QuerySet[Case]:
-    return cases.exclude(status__in=FINAL_STATES).filter(due_at__lt=now, paused_since__isnull=True)
+    return cases.filter(is_open=True, due_at__lt=now, paused_since__isnull=True)
 
 
 def case_for(user: User, number: str) -> Case:
@@ -67,8 +67,7 @@ def draft_for(user: User, pk: int) -> Case:
 def queue_for(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Case]:
     """The work queue: open cases of the actor's channels (officers: their district), earliest deadline first."""
     roles_channels = [ch for ch, roles in HANDLERS.items() if actor.role in roles]
-    cases = Case.objects.select_related(*_LIST_RELATED).exclude(status__in=FINAL_STATES).filter(
-        channel__in=roles_channels)
+    cases = Case.objects.select_related(*_LIST_RELATED).filter(is_open=True, channel__in=roles_channels)
     if actor.role in DISTRICT_BOUND:
         cases = cases.filter(Q(district_id=actor.district_id) | Q(assignee=actor))
     elif actor.role == Role.CITY_ADMIN:
@@ -89,7 +88,7 @@ def due_soon(*, actor: User | None = None, now: dt.datetime | None = None, withi
              ) -> QuerySet[Case]:
     now = now or timezone.now()
     base = Case.objects.select_related(*_LIST_RELATED) if actor is None else queue_for(actor=actor)
-    return base.exclude(status__in=FINAL_STATES).filter(due_at__gte=now, due_at__lt=now + within,
+    return base.filter(is_open=True, due_at__gte=now, due_at__lt=now + within,
                                                         paused_since__isnull=True).order_by("due_at", "id")
 
 
