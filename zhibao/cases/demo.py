@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from zhibao.accounts.models import User
-from zhibao.cases import services
+from zhibao.cases import events, services
 from zhibao.cases.models import Case
 from zhibao.cases.triage_seed import ensure_seed_rules
 from zhibao.evidence import services as evidence
@@ -39,6 +39,11 @@ def load(org_map: dict[str, Organisation]) -> None:
     ensure_seed_rules()
     if Case.objects.filter(title=DEMO_OPEN_TITLE).exists():
         return
+    with events.silenced():
+        _load(org_map)
+
+
+def _load(org_map: dict[str, Organisation]) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=["xinghe", "wangzhifa", "litiaojie"])}
     xinghe, officer = users["xinghe"], users["wangzhifa"]
     for year, penalty in ((2024, "80000.00"), (2025, "150000.00")):

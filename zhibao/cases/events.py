@@ -6,8 +6,11 @@ here checks permissions — the calling service does.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import secrets
+from collections.abc import Iterator
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -164,5 +167,20 @@ def party_users(case: Case, *, respondent: bool = True) -> list[User]:
     return users
 
 
+_SILENT: contextvars.ContextVar[bool] = contextvars.ContextVar("cases_silent", default=False)
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """No notifications inside (the demo loader: a fresh demo world starts with empty inboxes)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
+
+
 def tell(recipients: list[User], case: Case, kind: str, title: str, body: str = "") -> None:
+    if _SILENT.get():
+        return
     notify(recipients=recipients, kind=f"cases.{kind}", title=title, body=body, url=f"/cases/{case.number}/")
