@@ -16,9 +16,11 @@ from zhibao.accounts.api_auth import AUTH
 from zhibao.cases.api import public_router as cases_public_router
 from zhibao.cases.api import router as cases_router
 from zhibao.core.errors import InvalidInput, ServiceError
+from zhibao.credit.api import router as credit_router
 from zhibao.evidence.api import public_router as evidence_public_router
 from zhibao.evidence.api import router as evidence_router
 from zhibao.legal.api import router as law_router
+from zhibao.monitoring.api import router as monitoring_router
 from zhibao.notifications.api import router as notifications_router
 from zhibao.orgs.api import router as orgs_router
 from zhibao.rights.api import router as rights_router
@@ -72,6 +74,8 @@ api.add_router("/v1/evidence", evidence_router)
 api.add_router("/v1/public", evidence_public_router)
 api.add_router("/v1/notifications", notifications_router)
 api.add_router("/v1/takedown", takedown_router)
+api.add_router("/v1/monitoring", monitoring_router)
 api.add_router("/v1/public", takedown_public_router)
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/public", cases_public_router)
+api.add_router("/v1/credit", credit_router)

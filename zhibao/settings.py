@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "zhibao.takedown",
     "zhibao.fairs",
     "zhibao.cases",
+    "zhibao.monitoring",
+    "zhibao.credit",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +239,8 @@ ZHIBAO_SITE_URL = env_str("ZHIBAO_SITE_URL", "http://127.0.0.1:8000")
 ZHIBAO_API_PAGE_MAX = env_int("ZHIBAO_API_PAGE_MAX", 500)
 ZHIBAO_DEMO_PASSWORD = env_str("ZHIBAO_DEMO_PASSWORD", "Zhibao@Demo2026")
 ZHIBAO_IMPORT_MAX_ROWS = env_int("ZHIBAO_IMPORT_MAX_ROWS", 20000)
+# Agency credit checks: codes per token (or session user) per minute; beyond → 429 (per cache, see credit docs).
+ZHIBAO_CREDIT_CHECK_RATE = env_int("ZHIBAO_CREDIT_CHECK_RATE", 6000)
 
 # Evidence ledger (zhibao.ledger): the Merkle log, the checkpoint signer key, the embedded TSA's keys
 # and the witness state all live under the data directory, never in git.

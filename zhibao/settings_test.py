@@ -17,4 +17,4 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 # WhiteNoise warns on every request when STATIC_ROOT is missing; tests serve static files via finders.
-os.makedirs(STATIC_ROOT, exist_ok=True)
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405 - from the star import above

@@ -15,11 +15,14 @@ urlpatterns = [
     path("rights/", include("zhibao.rights.urls")),
     path("law/", include("zhibao.legal.urls")),
     path("evidence/", include("zhibao.evidence.urls")),
+    path("monitoring/", include("zhibao.monitoring.urls")),
     path("verify/", include("zhibao.evidence.public_urls")),
     path("notifications/", include("zhibao.notifications.urls")),
     path("takedown/", include("zhibao.takedown.urls")),
     path("fairs/", include("zhibao.fairs.urls")),
     path("cases/", include("zhibao.cases.urls")),
+    path("credit/", include("zhibao.credit.urls")),
+    path("public/credit/", include("zhibao.credit.public_urls")),
 ]
 
 handler404 = "zhibao.core.views.not_found"

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", "区级管理员"
     CITY_ADMIN = "city_admin", "市知识产权局管理员"
     AUDITOR = "auditor", "审计员"
+    AGENCY = "agency", "联合惩戒成员单位（核查）"
 
 
 #: Public-authority and dispute-resolution staff: they may read the whole

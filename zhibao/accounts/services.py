@@ -125,6 +125,10 @@ def issue_token(*, actor: User, name: str, scopes: list[str], expires_in_days: i
         errors["scopes"] = [f"未知的权限范围：{', '.join(unknown)}" if unknown else "请至少选择一个权限范围"]
     if "audit:read" in scopes and not actor.has_perm("accounts.view_audit_log"):
         errors.setdefault("scopes", []).append("您的角色不能读取审计日志")
+    if "credit:check" in scopes and not actor.has_perm("credit.check"):
+        errors.setdefault("scopes", []).append("只有联合惩戒成员单位和信用管理人员可以核查信用")
+    if "credit:write" in scopes and not actor.has_perm("credit.record_fact"):
+        errors.setdefault("scopes", []).append("您的角色不能记录信用信息")
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         errors["expires_in_days"] = ["有效期应在 1 到 3650 天之间"]
     if errors:

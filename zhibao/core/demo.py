@@ -18,10 +18,12 @@ from zhibao.accounts import services as accounts
 from zhibao.accounts.models import PowerOfAttorney, User
 from zhibao.accounts.roles import Role
 from zhibao.cases import demo as cases_demo
+from zhibao.credit import demo as credit_demo
 from zhibao.fairs import demo as fairs_demo
 from zhibao.law import districts as district_lib
 from zhibao.law import patents as patent_lib
 from zhibao.law import uscc as uscc_lib
+from zhibao.monitoring import demo as monitoring_demo
 from zhibao.orgs import services as orgs
 from zhibao.orgs.models import District, Organisation
 from zhibao.rights import services as rights
@@ -213,4 +215,6 @@ def load() -> list[tuple[DemoUser, User]]:
     takedown_demo.load(org_map)
     fairs_demo.load(org_map)
     cases_demo.load(org_map)
+    monitoring_demo.load(org_map)
+    credit_demo.load(org_map)
     return users

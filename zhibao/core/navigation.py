@@ -27,6 +27,8 @@ MENU: tuple[NavItem, ...] = (
                                                 Role.DISTRICT_ADMIN, Role.CITY_ADMIN}), "queue"),
     NavItem("通知-删除", "takedown:home", STAFF_ROLES | PARTY_ROLES, "takedown"),
     NavItem("展会保护", "fairs:list", STAFF_ROLES | PARTY_ROLES, "fairs"),
+    NavItem("预警监测", "monitoring:home", STAFF_ROLES | PARTY_ROLES, "monitoring"),
+    NavItem("信用监管", "credit:home", ALL, "credit"),
     NavItem("法律计算", "legal:index", ALL, "legal"),
     NavItem("授权委托", "accounts:powers", frozenset({Role.RIGHT_HOLDER, Role.AGENT, Role.CITY_ADMIN}), "powers"),
     NavItem("审计日志", "accounts:audit", frozenset({Role.AUDITOR, Role.CITY_ADMIN}), "audit"),

@@ -42,3 +42,20 @@ class ComplaintForm(forms.Form):
 class HandleForm(forms.Form):
     outcome = forms.ChoiceField(label="处理方式", choices=list(OUTCOMES.items()))
     note = forms.CharField(label="处理情况", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label="展会名称", max_length=200)
+    venue = forms.CharField(label="场馆", max_length=200)
+    district_code = forms.ChoiceField(label="所在区")
+    starts_on = forms.DateField(label="开幕日", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="闭幕日", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, districts=(), **kwargs):  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["district_code"].choices = list(districts)
+
+
+class ExhibitorForm(forms.Form):
+    uscc = forms.CharField(label="参展商统一社会信用代码", max_length=18)
+    booth = forms.CharField(label="展位号", max_length=20)

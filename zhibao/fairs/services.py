@@ -244,7 +244,7 @@ def handle_complaint(*, actor: User, complaint: BoothComplaint, outcome: str, no
             actor=actor, organisation=complaint.respondent.organisation, kind="fair_violation",
             occurred_on=timezone.localdate(now), legal_basis="《展会知识产权保护办法》；参展不侵权承诺",
             summary=f"{fair.name} 展位 {complaint.respondent.booth} 违反不侵权承诺：{OUTCOMES[outcome]}",
-            source_type="fairs.complaint", source_ref=complaint.number, wilful=False)
+            source_type="fair", source_ref=complaint.number, wilful=False)
     audit.record(actor=actor, action="handle_booth_complaint", obj=complaint, reason=note,
                  after={"status": complaint.status, "within_clock": complaint.within_clock})
     notify(recipients=_org_users(complaint.complainant_id) + _org_users(complaint.respondent.organisation_id),

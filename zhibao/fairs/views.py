@@ -13,8 +13,8 @@ from zhibao.accounts.selectors import represented_org_ids
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhibao.core.forms import add_service_errors
 from zhibao.fairs import selectors, services
-from zhibao.fairs.forms import ComplaintForm, FilingForm, HandleForm, PledgeForm
-from zhibao.orgs.models import Organisation
+from zhibao.fairs.forms import ComplaintForm, ExhibitorForm, FairForm, FilingForm, HandleForm, PledgeForm
+from zhibao.orgs.models import District, Organisation
 from zhibao.rights.models import Right
 from zhibao.rights.selectors import rights_visible_to
 
@@ -44,7 +44,7 @@ def fair_detail(request, pk: int):  # noqa: ANN001, ANN201
         "complaints": selectors.complaints_visible_to(actor=request.user, fair=fair),
         "report": selectors.post_fair_report(fair=fair) if organiser or request.user.role in (
             "officer", "district_admin", "city_admin", "credit_officer") else None,
-        "may_complain": bool(represented_org_ids(request.user, "notices")),
+        "may_complain": bool(represented_org_ids(request.user, "notices")), "exhibitor_form": ExhibitorForm(),
         "breadcrumbs": [CRUMB, (fair.name, None)]})
 
 
@@ -135,3 +135,48 @@ def complaint_detail(request, pk: int):  # noqa: ANN001, ANN201
         "complaint": complaint, "events": complaint.events.all(), "form": form, "may_handle": may_handle,
         "now": timezone.now(), "breadcrumbs": [CRUMB, (complaint.fair.name, f"/fairs/{complaint.fair_id}/"),
                                                (complaint.number, None)]})
+
+
+@login_required
+def fair_create(request):  # noqa: ANN001, ANN201
+    """An organiser (a platform-operator user of a fair-organiser organisation) registers a fair."""
+    user = request.user
+    if user.role != "platform_operator" or user.organisation is None or \
+            user.organisation.sector != Organisation.Sector.FAIR_ORGANISER:
+        raise Http404("只有展会主办方可以登记展会")
+    form = FairForm(request.POST or None, districts=District.objects.order_by("code").values_list("code", "name"))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            fair = services.register_fair(actor=user, organiser=user.organisation, name=d["name"], venue=d["venue"],
+                                          district_code=d["district_code"], starts_on=d["starts_on"],
+                                          ends_on=d["ends_on"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "展会已登记")
+            return redirect("fairs:fair", pk=fair.pk)
+    return render(request, "fairs/fair_form.html", {"form": form, "breadcrumbs": [CRUMB, ("登记展会", None)]})
+
+
+@login_required
+def exhibitor_add(request, pk: int):  # noqa: ANN001, ANN201
+    fair = _or_404(selectors.get_fair, pk=pk)
+    if request.method != "POST" or not request.user.has_perm("fairs.manage_fair", fair):
+        raise Http404("只有主办方可以登记参展商")
+    form = ExhibitorForm(request.POST)
+    if form.is_valid():
+        org = Organisation.objects.filter(uscc=form.cleaned_data["uscc"].strip().upper()).first()
+        if org is None:
+            messages.error(request, "未登记的统一社会信用代码：请先在“市场主体”中登记参展商")
+        else:
+            try:
+                services.add_exhibitor(actor=request.user, fair=fair, organisation=org,
+                                       booth=form.cleaned_data["booth"])
+            except InvalidInput as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"已登记参展商 {org.name}")
+    else:
+        messages.error(request, "请填写统一社会信用代码和展位号")
+    return redirect("fairs:fair", pk=pk)

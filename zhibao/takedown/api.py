@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhibao.accounts.api_auth import require_scope
 from zhibao.core.errors import InvalidInput
+from zhibao.core.exports import export_response
 from zhibao.core.schemas import Page, StrictSchema, page_of
 from zhibao.orgs.selectors import get_organisation
 from zhibao.takedown import selectors, services
@@ -159,7 +161,9 @@ def get_notice(request, notice_id: int):  # noqa: ANN001, ANN201
 @router.get("/queue", response=Page[ItemOut], summary="平台待处理队列（快速通道、直播在前，按期限排序）")
 def platform_queue(request, status: str = "pending", limit: int = 100, offset: int = 0):  # noqa: ANN001, ANN201
     require_scope(request, PLATFORM)
-    return page_of(selectors.queue(actor=request.user, status=status), limit, offset, _item)
+    data = page_of(selectors.queue(actor=request.user, status=status), limit, offset, lambda i: i)
+    data["items"] = [_item(i) for i in selectors.mark_flags(data["items"])]
+    return data
 
 
 @router.post("/listings", response={201: list[int]}, summary="登记/更新平台商品（同时检测重新上架）")
@@ -225,6 +229,25 @@ def post_extend(request, item_id: int, payload: ExtendIn):  # noqa: ANN001, ANN2
     item = selectors.get_item(actor=request.user, pk=item_id)
     return _item(services.extend_clock(actor=request.user, item=item, working_days=payload.working_days,
                                        reason=payload.reason))
+
+
+EXPORT_COLUMNS = ("notice", "notifier", "filed_at", "sla_due_at", "listing_id", "title", "url", "status", "measure",
+                  "measured_at", "seller_served_at", "clock_deadline")
+
+
+@router.get("/export", summary="批量导出本平台的通知商品（CSV/XLSX）", response={200: None})
+def export_items(request, format: str = "csv", status: str = ""):  # noqa: A002, ANN001, ANN201
+    require_scope(request, PLATFORM)
+    if format not in ("csv", "xlsx"):
+        raise InvalidInput({"format": ["format 应为 csv 或 xlsx"]})
+    items = selectors.queue(actor=request.user, status=status).iterator(chunk_size=2000)
+    rows = ((i.notice.number, i.notice.notifier.name, timezone.localtime(i.notice.created_at),
+             timezone.localtime(i.notice.sla_due_at), i.listing.listing_id, i.listing.title, i.listing.url,
+             i.get_status_display(), i.get_measure_display(),
+             timezone.localtime(i.measured_at) if i.measured_at else None,
+             timezone.localtime(i.seller_served_at) if i.seller_served_at else None, i.clock_deadline)
+            for i in items)
+    return export_response(format, "takedown-items", EXPORT_COLUMNS, rows)
 
 
 @router.get("/metrics", response=dict, summary="平台指标：首次措施用时（中位数、P90）、时限内比例、声明率、重新上架率")

@@ -71,3 +71,18 @@ class ReasonForm(forms.Form):
 
 def split_numbers(text: str) -> list[str]:
     return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+
+
+class PlatformForm(forms.Form):
+    name = forms.CharField(label="平台名称", max_length=100)
+    sla_hours = forms.IntegerField(label="首次措施时限（小时）", initial=24)
+    fast_lane_hours = forms.IntegerField(label="善意快速通道时限（小时）", initial=2)
+    live_sla_minutes = forms.IntegerField(label="直播通知时限（分钟）", initial=30)
+    oncall = forms.ChoiceField(label="值班联系人", required=False)
+    webhook_url = forms.URLField(label="新通知回调地址", required=False)
+    webhook_secret = forms.CharField(label="回调签名密钥（留空不修改）", required=False,
+                                     widget=forms.PasswordInput(render_value=False))
+
+    def __init__(self, *args, operators=(), **kwargs):  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["oncall"].choices = [("", "（未设置）")] + list(operators)

@@ -152,6 +152,10 @@ class NoticeItem(models.Model):
 
     notice = models.ForeignKey(Notice, related_name="items", on_delete=models.PROTECT)
     listing = models.ForeignKey(Listing, related_name="items", on_delete=models.PROTECT)
+    # copied from the notice (fixed when it is filed) so the platform queue is one index walk, no join sort
+    platform = models.ForeignKey(Platform, related_name="items", on_delete=models.PROTECT)
+    fast_lane = models.BooleanField(default=False)
+    sla_due_at = models.DateTimeField()
     joined_to = models.ForeignKey("self", null=True, blank=True, related_name="joiners", on_delete=models.PROTECT)
     status = FSMField("状态", default=Status.PENDING, choices=Status.choices, protected=False, db_index=True)
     measure = models.CharField("措施", max_length=16, choices=Measure.choices, blank=True)
@@ -166,7 +170,9 @@ class NoticeItem(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["status", "clock_deadline"]), models.Index(fields=["listing", "status"])]
+        indexes = [models.Index(fields=["status", "clock_deadline"]), models.Index(fields=["listing", "status"]),
+                   models.Index(fields=["platform", "status", "-fast_lane", "sla_due_at", "id"],
+                                name="takedown_queue_order")]
 
     def __str__(self) -> str:
         return f"{self.notice.number} / {self.listing.listing_id}"

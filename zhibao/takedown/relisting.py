@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Q
+from django.db import connection
 
 from zhibao.similarity import images as image_sim
 from zhibao.similarity import text as text_sim
@@ -70,25 +70,87 @@ def record_fingerprint(item: NoticeItem) -> Fingerprint:
 def matches(listing: Listing) -> list[tuple[Fingerprint, list[str]]]:
     """Active fingerprints of other listings on the platform that share at least two signals with ``listing``."""
     tkey, skey = title_key(listing.title), seller_key(listing)
-    where = Q(title_key=tkey)
+    # one indexed look-up per signal, united in a single round trip (an OR across columns makes SQLite scan)
+    table = Fingerprint._meta.db_table
+    parts, params = [f"SELECT id FROM {table} WHERE title_key = %s"], [tkey]
     if listing.image_phash is not None:
-        c = _chunks(listing.image_phash)
-        where |= Q(ph0=c[0]) | Q(ph1=c[1]) | Q(ph2=c[2]) | Q(ph3=c[3])
-    found = []
-    candidates = (Fingerprint.objects.filter(where, platform_id=listing.platform_id, active=True)
-                  .exclude(listing_id=listing.pk).order_by("-created_at")[:50])
-    for fp in candidates:
-        signals = []
-        if fp.title_key == tkey:
-            signals.append("标题")
-        if fp.seller_key == skey:
-            signals.append("经营者")
-        if fp.phash is not None and listing.image_phash is not None and \
-                _distance(fp.phash, listing.image_phash) <= IMAGE_DISTANCE:
-            signals.append("主图")
+        for i, value in enumerate(_chunks(listing.image_phash)):
+            parts.append(f"SELECT id FROM {table} WHERE ph{i} = %s")
+            params.append(value)
+    sql = (f"SELECT id, title_key, seller_key, phash FROM {table} WHERE id IN ({' UNION ALL '.join(parts)}) "
+           f"AND platform_id = %s AND active AND listing_id != %s")
+    with connection.cursor() as cursor:  # plain rows: building a model per candidate would cost more than the SQL
+        cursor.execute(sql, [*params, listing.platform_id, listing.pk or 0])
+        rows = cursor.fetchall()
+    hits: dict[int, list[str]] = {}
+    for pk, fp_title, fp_seller, fp_phash in rows:
+        signals = _signals_of(fp_title, fp_seller, fp_phash, tkey, skey, listing.image_phash)
         if len(signals) >= 2:
-            found.append((fp, signals))
+            hits[pk] = signals
+    found = []
+    if hits:
+        for fp in Fingerprint.objects.filter(pk__in=hits).select_related("listing").order_by("-created_at")[:50]:
+            found.append((fp, hits[fp.pk]))
     return found
+
+
+def flag_many(listings: list[Listing]) -> dict[Listing, list[RelistFlag]]:
+    """Batched check (one look-up per signal for the whole batch); new flags by listing."""
+    if not listings:
+        return {}
+    keys = {li.pk: (title_key(li.title), seller_key(li)) for li in listings}
+    hashed = [li for li in listings if li.image_phash is not None]
+    lookups = [Fingerprint.objects.filter(title_key__in={k[0] for k in keys.values()})]
+    for i in range(4):
+        values = {_chunks(li.image_phash)[i] for li in hashed}  # type: ignore[arg-type]
+        if values:
+            lookups.append(Fingerprint.objects.filter(**{f"ph{i}__in": values}))
+    ids = (lookups[0].values("pk").union(*(q.values("pk") for q in lookups[1:])) if len(lookups) > 1
+           else lookups[0].values("pk"))
+    platform_ids = {li.platform_id for li in listings}
+    candidates = list(Fingerprint.objects.filter(pk__in=[r["pk"] for r in ids], platform_id__in=platform_ids,
+                                                 active=True).select_related("listing").order_by("-created_at"))
+    by_key: dict[object, list[Fingerprint]] = {}
+    for fp in candidates:
+        by_key.setdefault(("t", fp.title_key), []).append(fp)
+        if fp.phash is not None:
+            for i, value in enumerate(_chunks(fp.phash)):
+                by_key.setdefault((i, value), []).append(fp)
+    out: dict[Listing, list[RelistFlag]] = {}
+    for listing in listings:
+        tkey, skey = keys[listing.pk]
+        probe: list[object] = [("t", tkey)]
+        if listing.image_phash is not None:
+            probe += list(enumerate(_chunks(listing.image_phash)))
+        seen: set[int] = set()
+        for key in probe:
+            for fp in by_key.get(key, ()):
+                if fp.pk in seen or fp.platform_id != listing.platform_id or fp.listing_id == listing.pk:
+                    continue
+                seen.add(fp.pk)
+                signals = _signals(fp, tkey, skey, listing.image_phash)
+                if len(signals) >= 2:
+                    flag, created = RelistFlag.objects.get_or_create(listing=listing, fingerprint=fp,
+                                                                     defaults={"matched_on": "、".join(signals)})
+                    if created:
+                        out.setdefault(listing, []).append(flag)
+    return out
+
+
+def _signals(fp: Fingerprint, tkey: str, skey: str, phash: int | None) -> list[str]:
+    return _signals_of(fp.title_key, fp.seller_key, fp.phash, tkey, skey, phash)
+
+
+def _signals_of(fp_title: str, fp_seller: str, fp_phash: int | None, tkey: str, skey: str,
+                phash: int | None) -> list[str]:
+    signals = []
+    if fp_title == tkey:
+        signals.append("标题")
+    if fp_seller == skey:
+        signals.append("经营者")
+    if fp_phash is not None and phash is not None and _distance(fp_phash, phash) <= IMAGE_DISTANCE:
+        signals.append("主图")
+    return signals
 
 
 def flag_if_relisted(listing: Listing) -> list[RelistFlag]:

@@ -18,6 +18,7 @@ from zhibao.takedown.services_after import (  # noqa: F401
 from zhibao.takedown.services_core import (  # noqa: F401
     MAX_LISTINGS,
     capture_listing_page,
+    configure_platform,
     decide,
     file_notice,
     operators,

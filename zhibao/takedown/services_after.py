@@ -271,7 +271,7 @@ def find_malicious(*, actor: User, notice: Notice, reason: str, wilful: bool = F
     integration.report_credit_fact(
         actor=actor, organisation=notice.notifier, kind="malicious_notice", occurred_on=timezone.localdate(),
         legal_basis="《中华人民共和国电子商务法》第四十二条第三款", summary=f"{label}：{notice.number}；{reason.strip()}"[:500],
-        source_type="takedown.notice", source_ref=notice.number, source_url=f"/takedown/public/#{notice.number}",
+        source_type="takedown", source_ref=notice.number, source_url=f"/takedown/public/#{notice.number}",
         wilful=wilful)
     audit.record(actor=actor, action="malicious_notice", obj=notice, reason=reason, after={"wilful": wilful})
     notify(recipients=_notifier_users(notice) + operators(notice.platform), kind="takedown.malicious",

@@ -127,6 +127,38 @@ def register_platform(*, actor: User | None, organisation: Organisation, name: s
     return platform
 
 
+@transaction.atomic
+def configure_platform(*, actor: User, platform: Platform, sla_hours: int, fast_lane_hours: int,
+                       live_sla_minutes: int, oncall: User | None, webhook_url: str, webhook_secret: str) -> Platform:
+    """The platform's own settings: SLA, on-call contact (one of its operators) and the signed webhook."""
+    if not actor.has_perm("takedown.operate_platform", platform):
+        raise NotFound("未找到该平台")
+    errors: dict[str, list[str]] = {}
+    if not 1 <= sla_hours <= 24 * 7:
+        errors["sla_hours"] = ["首次措施时限应在 1 到 168 小时之间"]
+    if not 1 <= fast_lane_hours <= sla_hours:
+        errors["fast_lane_hours"] = ["快速通道时限应在 1 小时到首次措施时限之间"]
+    if not 1 <= live_sla_minutes <= 24 * 60:
+        errors["live_sla_minutes"] = ["直播时限应在 1 到 1440 分钟之间"]
+    if oncall is not None and oncall not in operators(platform):
+        errors["oncall"] = ["值班联系人须是本平台的运营人员"]
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        errors["webhook_url"] = ["回调地址应以 https:// 开头"]
+    if webhook_url and len(webhook_secret) < 16:
+        errors["webhook_secret"] = ["设置回调地址时须设置至少 16 位的签名密钥"]
+    if errors:
+        raise InvalidInput(errors)
+    before = audit.snapshot(platform, exclude=("webhook_secret",))
+    platform.sla_hours, platform.fast_lane_hours, platform.live_sla_minutes = sla_hours, fast_lane_hours, live_sla_minutes
+    platform.oncall, platform.webhook_url = oncall, webhook_url
+    if webhook_secret:
+        platform.webhook_secret = webhook_secret
+    platform.save()
+    old, new = audit.diff(before, audit.snapshot(platform, exclude=("webhook_secret",)))
+    audit.record(actor=actor, action="update", obj=platform, before=old, after=new)
+    return platform
+
+
 def _clean_listing(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]]) -> dict[str, Any]:
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
     if not data.get("listing_id"):
@@ -151,40 +183,67 @@ def _clean_listing(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]
     return data
 
 
-def _upsert_listing(platform: Platform, data: dict[str, Any], actor: User | None,
-                    now: dt.datetime | None = None) -> tuple[Listing, bool]:
-    shop_id = data.get("shop_id") or (f"uscc-{data['seller_uscc']}" if data["seller_uscc"]
-                                      else f"seller-{data.get('seller_name', '')}")[:64]
-    seller_org = (Organisation.objects.filter(uscc=data["seller_uscc"]).first() if data["seller_uscc"] else None)
-    shop, _ = Shop.objects.get_or_create(platform=platform, shop_id=shop_id[:64], defaults={
-        "name": (data.get("shop_name") or "")[:200], "seller_uscc": data["seller_uscc"],
-        "seller_name": (data.get("seller_name") or "")[:200], "seller_org": seller_org})
-    fields = {"shop": shop, "url": (data.get("url") or "")[:1000], "title": data["title"][:300],
-              "price": data["price"], "images": data.get("images") or []}
-    if data.get("image_bytes"):
-        fields["image_phash"] = relisting.image_phash(data["image_bytes"])
-    listing = Listing.objects.filter(platform=platform, listing_id=data["listing_id"][:64]).first()
-    created = listing is None
-    if created:
-        listing = Listing.objects.create(platform=platform, listing_id=data["listing_id"][:64], **fields)
-        _event(item=None, listing=listing, actor=actor, kind="listed", summary="商品登记", at=now)
-    else:
-        changed = any(getattr(listing, k) != v for k, v in fields.items())
-        if changed:
+def _shop_key(data: dict[str, Any]) -> str:
+    return (data.get("shop_id") or (f"uscc-{data['seller_uscc']}" if data["seller_uscc"]
+                                    else f"seller-{data.get('seller_name', '')}"))[:64]
+
+
+def _upsert_listings(platform: Platform, cleaned: Sequence[dict[str, Any]], actor: User | None,
+                     now: dt.datetime | None = None) -> list[Listing]:
+    """Create or update listings in a few set-based queries (a notice carries up to 300), then check relisting.
+
+    Shops are created on first sight and sellers matched to registered organisations by USCC; each new listing
+    gets a "listed" event; new and changed listings are checked against removed fingerprints.
+    """
+    now = now or timezone.now()
+    codes = {d["seller_uscc"] for d in cleaned if d["seller_uscc"]}
+    orgs = dict(Organisation.objects.filter(uscc__in=codes).values_list("uscc", "pk")) if codes else {}
+    shop_ids = {_shop_key(d) for d in cleaned}
+    shops = {s.shop_id: s for s in Shop.objects.filter(platform=platform, shop_id__in=shop_ids)}
+    new_shops = {}
+    for d in cleaned:
+        key = _shop_key(d)
+        if key not in shops and key not in new_shops:
+            new_shops[key] = Shop(platform=platform, shop_id=key, name=(d.get("shop_name") or "")[:200],
+                                  seller_uscc=d["seller_uscc"], seller_name=(d.get("seller_name") or "")[:200],
+                                  seller_org_id=orgs.get(d["seller_uscc"]))
+    if new_shops:
+        Shop.objects.bulk_create(new_shops.values())
+        shops.update(new_shops)
+    existing = {li.listing_id: li for li in Listing.objects.filter(
+        platform=platform, listing_id__in=[d["listing_id"][:64] for d in cleaned]).select_related("shop")}
+    out, created, changed = [], [], []
+    for d in cleaned:
+        fields = {"shop": shops[_shop_key(d)], "url": (d.get("url") or "")[:1000], "title": d["title"][:300],
+                  "price": d["price"], "images": d.get("images") or []}
+        if d.get("image_bytes"):
+            fields["image_phash"] = relisting.image_phash(d["image_bytes"])
+        listing = existing.get(d["listing_id"][:64])
+        if listing is None:
+            listing = Listing(platform=platform, listing_id=d["listing_id"][:64], created_at=now, **fields)
+            created.append(listing)
+        elif any(getattr(listing, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(listing, k, v)
             listing.save()
-    if created or listing.relist_flags.count() == 0:
-        flags = relisting.flag_if_relisted(listing)
-        for flag in flags:
+            changed.append(listing)
+        out.append(listing)
+    if created:
+        Listing.objects.bulk_create(created)
+        ListingEvent.objects.bulk_create([
+            ListingEvent(listing=li, actor=actor if getattr(actor, "pk", None) else None,
+                         actor_name=str(actor) if actor is not None else "system", kind="listed", summary="商品登记",
+                         at=now) for li in created])
+    flags = relisting.flag_many(created + changed)
+    for listing, found in flags.items():
+        for flag in found:
             fp = flag.fingerprint
-            _event(item=None, listing=listing, actor=None, kind="relist_flag",
+            _event(item=None, listing=listing, actor=None, kind="relist_flag", at=now,
                    summary=f"疑似重新上架：与已处理商品 {fp.listing.listing_id} 的{flag.matched_on}一致；在先处理 {fp.decision}")
-        if flags:
-            notify(recipients=operators(platform), kind="takedown.relisted",
-                   title=f"疑似重新上架：{listing.listing_id} {listing.title[:40]}",
-                   body="; ".join(f.fingerprint.decision for f in flags), url=f"/takedown/listings/{listing.pk}/")
-    return listing, created
+        notify(recipients=operators(platform), kind="takedown.relisted",
+               title=f"疑似重新上架：{listing.listing_id} {listing.title[:40]}",
+               body="; ".join(f.fingerprint.decision for f in found), url=f"/takedown/listings/{listing.pk}/")
+    return out
 
 
 @transaction.atomic
@@ -198,7 +257,7 @@ def register_listings(*, actor: User, platform: Platform, listings: Sequence[dic
     cleaned = [_clean_listing(raw, f"listings[{i}].", errors) for i, raw in enumerate(listings)]
     if errors:
         raise InvalidInput(errors)
-    return [_upsert_listing(platform, data, actor)[0] for data in cleaned]
+    return _upsert_listings(platform, cleaned, actor)
 
 
 # --- notices -----------------------------------------------------------------------------------------
@@ -282,23 +341,33 @@ def file_notice(*, actor: User, notifier: Organisation, platform: Platform, righ
                                    created_at=now, sla_due_at=due)
     notice.rights.set(rights)
     notice.deposits.set(deposits)
-    joined = 0
-    for data in cleaned:
-        listing, _ = _upsert_listing(platform, data, actor, now)
-        earlier = (NoticeItem.objects.filter(listing=listing, status__in=NoticeItem.OPEN_STATES)
-                   .exclude(notice=notice).select_related("notice").first())
-        item = NoticeItem.objects.create(notice=notice, listing=listing)
+    listings = _upsert_listings(platform, cleaned, actor, now)
+    earlier_items = {}
+    for open_item in (NoticeItem.objects.filter(listing__in=listings, status__in=NoticeItem.OPEN_STATES)
+                      .exclude(notice=notice).select_related("notice").order_by("id")):
+        earlier_items.setdefault(open_item.listing_id, open_item)
+    items, events, joined = [], [], 0
+    actor_name = str(actor)
+    for listing in listings:
+        item = NoticeItem(notice=notice, listing=listing, platform=platform, fast_lane=fast, sla_due_at=due)
+        earlier = earlier_items.get(listing.pk)
         if earlier is not None:
             item.joined_to = earlier
             _fire(item, "join")
             item.closed_at = now
-            item.save()
             joined += 1
-            _event(item=item, listing=listing, actor=actor, kind="joined", at=now,
-                   summary=f"{notifier.name} 的通知 {notice.number} 并入在先通知 {earlier.notice.number}")
+            summary = f"{notifier.name} 的通知 {notice.number} 并入在先通知 {earlier.notice.number}"
+            events.append(ListingEvent(listing=listing, actor=actor, actor_name=actor_name, kind="joined",
+                                       summary=summary[:300], at=now))
         else:
-            _event(item=item, listing=listing, actor=actor, kind="notice", public=True, at=now,
-                   summary=f"收到 {notifier.name} 的通知 {notice.number}" + ("（善意快速通道）" if fast else ""))
+            summary = f"收到 {notifier.name} 的通知 {notice.number}" + ("（善意快速通道）" if fast else "")
+            events.append(ListingEvent(listing=listing, actor=actor, actor_name=actor_name, kind="notice",
+                                       summary=summary[:300], public=True, at=now))
+        items.append(item)
+    NoticeItem.objects.bulk_create(items)
+    for event, item in zip(events, items, strict=True):
+        event.item = item
+    ListingEvent.objects.bulk_create(events)
     if joined == len(cleaned):
         _fire(notice, "close")
         notice.save()
@@ -365,7 +434,8 @@ def decide(*, actor: User, item: NoticeItem, measure: str, reason: str = "", now
     _maybe_close(notice, now)
     audit.record(actor=actor, action="takedown_measure", obj=notice, after={"item": item.pk, "measure": measure},
                  reason=reason)
-    notify(recipients=_notifier_users(notice), kind="takedown.measure",
+    followers = [u for j in item.joiners.select_related("notice__filed_by") for u in _notifier_users(j.notice)]
+    notify(recipients=_notifier_users(notice) + followers, kind="takedown.measure",
            title=f"通知 {notice.number}：商品 {listing.listing_id} {item.get_measure_display()}", url=_item_url(item))
     return item
 

@@ -6,6 +6,7 @@ app_name = "takedown"
 urlpatterns = [
     path("", views.home, name="home"),
     path("queue/", views.queue, name="queue"),
+    path("platform/", views.platform_settings, name="platform"),
     path("metrics/", views.metrics, name="metrics"),
     path("notices/", views.notice_list, name="notices"),
     path("notices/new/", views.notice_create, name="notice_create"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("seller/", views.seller, name="seller"),
     path("public/", views.public, name="public"),
     path("live/", views.live, name="live"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing"),
 ]

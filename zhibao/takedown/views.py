@@ -55,11 +55,12 @@ def queue(request):  # noqa: ANN001, ANN201
     status = request.GET.get("status", "pending")
     items = selectors.queue(actor=request.user, status=status)
     page = paginate(items, request.GET.get("page"))
+    page.object_list = selectors.mark_flags(list(page.object_list))
     qualities = {}
     for item in page:
         nid = item.notice.notifier_id
         if nid not in qualities:
-            qualities[nid] = selectors.notifier_quality(notifier_id=nid)
+            qualities[nid] = selectors.notifier_quality_cached(notifier_id=nid)
         item.quality = qualities[nid]
     return render(request, "takedown/queue.html", {
         "platform": platform, "page": page, "status": status, "now": timezone.now(),
@@ -240,3 +241,49 @@ def live(request):  # noqa: ANN001, ANN201
     return render(request, template, {"items": items, "now": timezone.now(),
                                       "may_file": bool(represented_org_ids(request.user, "notices")),
                                       "breadcrumbs": [CRUMB, ("直播保护", None)]})
+
+
+@login_required
+def listing_detail(request, pk: int):  # noqa: ANN001, ANN201
+    try:
+        listing = selectors.get_listing(actor=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "takedown/listing.html", {
+        "listing": listing, "timeline": listing.events.select_related("item__notice"),
+        "items": listing.items.select_related("notice"),
+        "relist_flags": listing.relist_flags.select_related("fingerprint__listing"),
+        "breadcrumbs": [CRUMB, (listing.listing_id, None)]})
+
+
+@login_required
+def platform_settings(request):  # noqa: ANN001, ANN201
+    """A platform operator registers the organisation as a platform, or changes its SLA, on-call and webhook."""
+    user = request.user
+    if user.role != Role.PLATFORM_OPERATOR or not user.organisation_id:
+        raise Http404("只有平台运营人员可以设置平台")
+    platform = selectors.platforms_operated_by(user).first()
+    people = services.operators(platform) if platform else [user]
+    initial = ({"name": platform.name, "sla_hours": platform.sla_hours, "fast_lane_hours": platform.fast_lane_hours,
+                "live_sla_minutes": platform.live_sla_minutes, "oncall": platform.oncall_id or "",
+                "webhook_url": platform.webhook_url} if platform else {"name": user.organisation.name})
+    form = forms.PlatformForm(request.POST or None, initial=initial, operators=[(u.pk, str(u)) for u in people])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        oncall = next((u for u in people if str(u.pk) == d["oncall"]), None)
+        try:
+            if platform is None:
+                platform = services.register_platform(actor=user, organisation=user.organisation, name=d["name"],
+                                                      sla_hours=d["sla_hours"], fast_lane_hours=d["fast_lane_hours"],
+                                                      live_sla_minutes=d["live_sla_minutes"], oncall=oncall)
+            services.configure_platform(actor=user, platform=platform, sla_hours=d["sla_hours"],
+                                        fast_lane_hours=d["fast_lane_hours"], live_sla_minutes=d["live_sla_minutes"],
+                                        oncall=oncall, webhook_url=d["webhook_url"],
+                                        webhook_secret=d["webhook_secret"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "平台设置已保存")
+            return redirect("takedown:platform")
+    return render(request, "takedown/platform.html", {"form": form, "platform": platform,
+                                                      "breadcrumbs": [CRUMB, ("平台设置", None)]})

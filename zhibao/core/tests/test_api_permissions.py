@@ -96,6 +96,7 @@ MATRIX = {
     ("GET", "/api/v1/takedown/queue"): lambda u: 200 if u.username == "jinggou" else 404,
     ("POST", "/api/v1/takedown/listings"): lambda u: 201 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/metrics"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("GET", "/api/v1/takedown/export"): lambda u: 200 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/items/{item_id}"): lambda u: 200 if _sees_item(u) else 404,
     ("POST", "/api/v1/takedown/items/{item_id}/measure"): lambda u: _item_act(u, "jinggou", 200),
     ("POST", "/api/v1/takedown/items/{item_id}/served"): lambda u: _item_act(u, "jinggou", 200),
@@ -124,7 +125,70 @@ MATRIX = {
     ("POST", "/api/v1/cases/{number}/mediation-consent"):
         lambda u: (409 if u.username in (*XINGHE_SIDE, "fangmao") else 403) if _sees_case(u) else 404,
     ("GET", "/api/v1/public/case-status"): lambda u: 200,
+    # monitoring: 星河's demo watch list and its alert 星禾 ≈ 星河 (daili dismisses it first, then it is 409)
+    ("GET", "/api/v1/monitoring/watch-lists"): lambda u: 200,
+    ("POST", "/api/v1/monitoring/watch-lists"): lambda u: _change_xinghe_watch(u, 201),
+    ("PATCH", "/api/v1/monitoring/watch-lists/{watch_list_id}"): lambda u: _change_xinghe_watch(u, 200),
+    ("GET", "/api/v1/monitoring/alerts"): lambda u: 200,
+    ("GET", "/api/v1/monitoring/alerts/export"): lambda u: 200,
+    ("GET", "/api/v1/monitoring/alerts/{alert_id}"): lambda u: 200 if _sees_xinghe(u) else 404,
+    ("POST", "/api/v1/monitoring/alerts/{alert_id}/dismiss"):
+        lambda u: {"daili": 200, "xinghe": 409}.get(u.username) or _change_xinghe_watch(u, 0),
+    ("POST", "/api/v1/monitoring/alerts/{alert_id}/confirm"): lambda u: _change_xinghe_watch(u, 409),
+    ("POST", "/api/v1/monitoring/items"): lambda u: 201 if _may_submit_items(u) else 403,
+    ("POST", "/api/v1/monitoring/announcements"): lambda u: 201 if _may_submit_items(u) else 403,
+    ("POST", "/api/v1/monitoring/risk-check"): lambda u: 200,
+
+    # credit: a published listing of 仿冒商贸 (fangmao) with a pending repair application; state-changing
+    # calls are made so that a permitted user gets a deterministic 400/409 (empty reasons, illegal transition)
+    ("GET", "/api/v1/credit/check"): lambda u: 200 if u.role in CREDIT_CHECKERS else 403,
+    ("POST", "/api/v1/credit/check/batch"): lambda u: 200 if u.role in CREDIT_CHECKERS else 403,
+    ("GET", "/api/v1/credit/changes"): lambda u: 200 if u.role in CREDIT_CHECKERS else 403,
+    ("POST", "/api/v1/credit/subscriptions"): lambda u: 201 if u.role in CREDIT_CHECKERS else 403,
+    ("POST", "/api/v1/credit/facts"):
+        lambda u: 400 if u.role in (Role.CREDIT_OFFICER, Role.CITY_ADMIN, Role.COURT_LIAISON) else 403,
+    ("GET", "/api/v1/credit/orgs/{org_id}"): lambda u: 200 if (_sees_xinghe(u) or u.role == Role.AGENCY) else 404,
+    ("GET", "/api/v1/credit/listings/{listing_id}"): lambda u: 200 if _sees_listing(u) else 404,
+    ("POST", "/api/v1/credit/listings/{listing_id}/review"): lambda u: _credit_act(u, 409),
+    ("POST", "/api/v1/credit/listings/{listing_id}/dismiss"): lambda u: _credit_act(u, 400),
+    ("POST", "/api/v1/credit/listings/{listing_id}/notice"): lambda u: _credit_act(u, 409),
+    ("POST", "/api/v1/credit/listings/{listing_id}/decision"): lambda u: _credit_act(u, 400),
+    ("POST", "/api/v1/credit/listings/{listing_id}/publish"): lambda u: _credit_act(u, 409),
+    ("POST", "/api/v1/credit/listings/{listing_id}/supersede"): lambda u: _credit_act(u, 400),
+    ("POST", "/api/v1/credit/repairs/{repair_id}/review"): lambda u: _credit_act(u, 400),
+    ("POST", "/api/v1/credit/listings/{listing_id}/statement"): lambda u: _credit_entity(u, 409),
+    ("POST", "/api/v1/credit/listings/{listing_id}/repairs"): lambda u: _credit_entity(u, 400),
 }
+
+CREDIT_CHECKERS = {Role.AGENCY, Role.CREDIT_OFFICER, Role.CITY_ADMIN}
+
+
+def _sees_listing(user) -> bool:  # noqa: ANN001
+    return user.role in STAFF or user.role == Role.AGENCY or user.username == "fangmao"
+
+
+def _credit_act(user, ok: int) -> int:  # noqa: ANN001
+    if user.role in (Role.CREDIT_OFFICER, Role.CITY_ADMIN):
+        return ok
+    return 403 if _sees_listing(user) else 404
+
+
+def _credit_entity(user, ok: int) -> int:  # noqa: ANN001
+    if user.username == "fangmao":
+        return ok
+    return 403 if _sees_listing(user) else 404
+
+
+def _change_xinghe_watch(user, ok: int) -> int:  # noqa: ANN001
+    """星河's watch lists and alerts: its side acts, staff only read (403), others do not see them (404)."""
+    if user.username in XINGHE_SIDE:
+        return ok
+    return 403 if user.role in STAFF else 404
+
+
+def _may_submit_items(user) -> bool:  # noqa: ANN001
+    return user.role in (Role.RIGHT_HOLDER, Role.AGENT, Role.PLATFORM_OPERATOR, Role.OFFICER, Role.DISTRICT_ADMIN,
+                         Role.CITY_ADMIN)
 
 
 def _sees_case(user) -> bool:  # noqa: ANN001
@@ -189,11 +253,19 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     from zhibao.cases.models import Case
 
     case_number = Case.objects.get(title=DEMO_OPEN_TITLE).number
+    from zhibao.monitoring.models import Alert
+
+    mon_alert = Alert.objects.get(screening__name="星禾", right__title="星河")
+
+    credit_listing, repair = _published_credit_listing(demo, orgs)
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
         params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
                   "item_id": td_item.pk, "notice_id": td_item.notice_id, "number": case_number,
+                  "alert_id": mon_alert.pk, "watch_list_id": mon_alert.watch_list_id,
+
+                  "listing_id": credit_listing.pk, "repair_id": repair.pk,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
@@ -215,6 +287,13 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
                 upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
                 upload.name = "r.csv"
                 response = client.post(path, {"file": upload})
+            elif template == "/api/v1/monitoring/announcements":
+                upload = io.BytesIO(f"申请号,商标名称,类别,初审公告日期\n7{n:07d},星河{n},9,2026-11-20\n".encode())
+                upload.name = "a.csv"
+                response = client.post(path, {"file": upload})
+
+            elif template == "/api/v1/credit/check":
+                response = client.get(path, {"uscc": orgs["fangmao"].uscc, "measure": "procurement"})
             elif template == "/api/v1/law/deadline":
                 response = client.get(path, {"start": "2026-09-16", "days": 15})
             elif method == "GET":
@@ -243,6 +322,27 @@ _CASE_BODIES = {
     "/api/v1/cases/{number}/clock": {"op": "resume", "reason": "核对"},
     "/api/v1/cases/{number}/mediation-consent": {"agree": True},
 }
+def _published_credit_listing(demo, orgs):  # noqa: ANN001, ANN202
+    """仿冒商贸 listed early in 2025 (so repair is open now), with one pending repair application."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhibao.credit import services as credit
+
+    then = dt.datetime(2025, 1, 10, 10, tzinfo=timezone.get_default_timezone())
+    officer = demo["qianxinyong"]
+    credit.record_fact(actor=officer, organisation=orgs["fangmao"], kind="administrative_penalty",
+                       occurred_on="2024-12-20", legal_basis="《商标法》第六十条", summary="第二次销售侵权商品",
+                       source_type="manual", source_ref="matrix-1")
+    listing = orgs["fangmao"].credit_listings.get()
+    credit.start_review(actor=officer, listing=listing, now=then)
+    credit.serve_notice(actor=officer, listing=listing, now=then)
+    credit.decide(actor=officer, listing=listing, list_entity=True, reasons="两次认定侵权", now=then + dt.timedelta(days=10))
+    credit.publish(actor=officer, listing=listing, now=then + dt.timedelta(days=10))
+    repair = credit.apply_repair(actor=demo["fangmao"], listing=listing, evidence_kinds=["penalty_paid"],
+                                 statement="已缴纳罚款")
+    return listing, repair
 
 
 def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None:  # noqa: ANN001
@@ -250,6 +350,21 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
         return None
     if template in _CASE_BODIES:
         return _CASE_BODIES[template]
+    if template == "/api/v1/credit/check/batch":
+        return {"uscc": [orgs["fangmao"].uscc], "measure": "procurement"}
+    if template == "/api/v1/credit/facts":
+        return {"organisation_id": orgs["fangmao"].pk, "kind": "positive", "occurred_on": "2026-01-01",
+                "legal_basis": "x", "summary": "", "source_ref": f"m-{n}"}
+    if template == "/api/v1/credit/listings/{listing_id}/decision":
+        return {"list_entity": True, "reasons": ""}
+    if template == "/api/v1/credit/listings/{listing_id}/supersede":
+        return {"reasons": ""}
+    if template == "/api/v1/credit/listings/{listing_id}/statement":
+        return {"text": "陈述"}
+    if template == "/api/v1/credit/listings/{listing_id}/repairs":
+        return {"evidence_kinds": [], "statement": ""}
+    if template == "/api/v1/credit/repairs/{repair_id}/review":
+        return {"approve": False, "reason": ""}
     if template == "/api/v1/tokens":
         return {"name": f"t{n}", "scopes": ["orgs:read"]}
     if template == "/api/v1/orgs":
@@ -284,6 +399,18 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
                 "right_ids": [Right.objects.get(number="45678901").pk], "goods_class": 9,
                 "statement": "使用星河注册商标的同类商品，承诺通知真实。",
                 "listings": [{"listing_id": f"M-{n}", "title": f"星河音箱 {n}", "shop_id": "m"}]}
+    if template == "/api/v1/monitoring/watch-lists":
+        from zhibao.rights.models import Right
+
+        return {"owner_id": xinghe_org.pk, "name": f"清单{n}", "right_ids": [Right.objects.get(number="45678901").pk]}
+    if template == "/api/v1/monitoring/watch-lists/{watch_list_id}":
+        return {"threshold": "0.75"}
+    if template == "/api/v1/monitoring/alerts/{alert_id}/dismiss":
+        return {"reason": "被许可人"}
+    if template == "/api/v1/monitoring/items":
+        return {"source": "crawl", "items": [{"name": f"星河{n}", "reference": f"https://example.com/{n}"}]}
+    if template == "/api/v1/monitoring/risk-check":
+        return {"name": "星禾", "nice_classes": [9]}
     if template == "/api/v1/takedown/listings":
         return [{"listing_id": f"P-{n}", "title": f"平台商品 {n}", "shop_id": "p"}]  # type: ignore[return-value]
     if template == "/api/v1/takedown/items/{item_id}/measure":

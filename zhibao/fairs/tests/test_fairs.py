@@ -110,3 +110,22 @@ def test_complaint_validation_and_overdue_escalation(demo, orgs, fair):  # noqa:
     handled = services.handle_complaint(actor=demo["wangzhifa"], complaint=complaint, outcome="transfer",
                                         note="移交朝阳区执法", now=at + dt.timedelta(hours=30))
     assert handled.within_clock is False
+
+
+def test_a_broken_pledge_is_reported_to_credit_with_its_basis(demo, orgs, fair, monkeypatch):  # noqa: ANN001
+    from zhibao.takedown import integration
+
+    facts = []
+    monkeypatch.setattr(integration, "report_credit_fact", lambda **kw: facts.append(kw))
+    respondent = _booth(fair, orgs["fangmao"])
+    mark = Right.objects.get(number="45678901")
+    unpledged = services.file_complaint(actor=demo["xinghe"], respondent=respondent, complainant=orgs["xinghe"],
+                                        right_ids=[mark.pk], description="A-101 展出带“星河”标识的音箱。")
+    services.handle_complaint(actor=demo["huizhan"], complaint=unpledged, outcome="cover", note="标识已遮盖")
+    assert facts == []  # no pledge signed, so no pledge was broken
+    services.sign_pledge(actor=demo["fangmao"], exhibitor=respondent, signer_name="刘仿", agree=True)
+    second = services.file_complaint(actor=demo["xinghe"], respondent=respondent, complainant=orgs["xinghe"],
+                                     right_ids=[mark.pk], description="A-101 再次展出带“星河”标识的音箱。")
+    services.handle_complaint(actor=demo["huizhan"], complaint=second, outcome="remove_exhibits", note="撤展封存")
+    assert facts[0]["kind"] == "fair_violation" and facts[0]["organisation"] == orgs["fangmao"]
+    assert facts[0]["source_type"] == "fair" and facts[0]["source_ref"] == second.number

@@ -61,3 +61,20 @@ def test_complaint_form_and_handling_pages(demo, orgs, client_as, django_assert_
 def test_fair_list_renders_for_parties_and_staff(demo, client_as):  # noqa: ANN001
     for username in ("xinghe", "fangmao", "huizhan", "wangzhifa"):
         assert client_as(username).get("/fairs/").status_code == 200
+
+
+def test_organiser_registers_a_fair_and_its_exhibitors(demo, orgs, client_as):  # noqa: ANN001
+    client = client_as("huizhan")
+    bad = client.post("/fairs/new/", {"name": "秋季展", "venue": "国展", "district_code": "110105",
+                                      "starts_on": "2026-12-10", "ends_on": "2026-12-01"})
+    assert "闭幕日不能早于开幕日" in bad.content.decode()
+    ok = client.post("/fairs/new/", {"name": "秋季展", "venue": "国展", "district_code": "110105",
+                                     "starts_on": "2026-12-01", "ends_on": "2026-12-03"})
+    fair = Fair.objects.get(name="秋季展")
+    assert ok.status_code == 302
+    client.post(f"/fairs/{fair.pk}/exhibitors/", {"uscc": orgs["xinghe"].uscc, "booth": "c-1"})
+    assert fair.exhibitors.get().booth == "C-1"
+    again = client.post(f"/fairs/{fair.pk}/exhibitors/", {"uscc": orgs["fangmao"].uscc, "booth": "C-1"}, follow=True)
+    assert "已分配" in again.content.decode()
+    assert client_as("jinggou").get("/fairs/new/").status_code == 404
+    assert client_as("jinggou").post(f"/fairs/{fair.pk}/exhibitors/", {"uscc": "x", "booth": "D"}).status_code == 404

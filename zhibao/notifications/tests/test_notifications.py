@@ -15,6 +15,12 @@ from zhibao.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _empty_inboxes(demo):  # noqa: ANN001, ANN202
+    """Start from empty inboxes: other apps' demo data may already have notified the demo users."""
+    Notification.objects.all().delete()
+
+
 def test_notify_creates_one_row_per_distinct_active_recipient(demo):  # noqa: ANN001
     xinghe, daili, fangmao = demo["xinghe"], demo["daili"], demo["fangmao"]
     fangmao.is_active = False

@@ -96,3 +96,13 @@ def test_public_feed_masks_natural_persons_and_needs_no_login(demo, orgs):  # no
     sellers = {i["listing_id"]: i["seller"] for n in data["items"] for i in n["items"]}
     assert sellers["P-1"] == "王**"
     assert sellers["JG-100001"] == orgs["fangmao"].name  # an organisation with a USCC is shown
+
+
+def test_platform_bulk_export_csv_and_bad_format(demo):  # noqa: ANN001
+    jinggou = _bearer(demo["jinggou"], ["takedown:platform"])
+    csv = jinggou.get("/api/v1/takedown/export?format=csv&status=")
+    assert csv.status_code == 200
+    assert "JG-100001" in csv.content.decode("utf-8-sig")
+    assert jinggou.get("/api/v1/takedown/export?format=pdf").status_code == 400
+    xlsx = jinggou.get("/api/v1/takedown/export?format=xlsx&status=")
+    assert xlsx.content[:2] == b"PK"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -87,3 +89,89 @@ def test_takedown_pages_render_for_each_party(demo, client_as, username):  # noq
     assert client.get(home["Location"]).status_code == 200
     assert client.get("/takedown/seller/").status_code == 200
     assert client.get("/takedown/notices/").status_code == 200
+
+
+def test_metrics_page_and_api_report_time_to_first_measure(demo, orgs, client_as):  # noqa: ANN001
+    import datetime as dt
+
+    notice = _notice(demo, orgs, 2, start=500)
+    services.decide(actor=demo["jinggou"], item=notice.items.first(), measure="remove",
+                    now=notice.created_at + dt.timedelta(hours=3))
+    data = client_as("jinggou").get("/api/v1/takedown/metrics").json()
+    assert data["notices"] == 2 and data["median_hours"] is not None and data["within_sla"] == 0.5
+    page = client_as("jinggou").get("/takedown/metrics/").content.decode()
+    assert 'data-testid="metrics"' in page and "50%" in page
+    assert client_as("xinghe").get("/takedown/metrics/").status_code == 404
+
+
+def test_seller_and_notice_lists_need_bounded_queries(demo, orgs, client_as, django_assert_max_num_queries):  # noqa: ANN001
+    for k in range(5):
+        _notice(demo, orgs, 10, start=1000 + 10 * k)
+    seller, notifier = client_as("fangmao"), client_as("xinghe")
+    with django_assert_max_num_queries(12):
+        assert seller.get("/takedown/seller/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert notifier.get("/takedown/notices/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert notifier.get("/takedown/public/").status_code == 200
+
+
+def test_platform_operator_configures_sla_oncall_and_webhook(demo, orgs, client_as):  # noqa: ANN001
+    client = client_as("jinggou")
+    assert client.get("/takedown/platform/").status_code == 200
+    base = {"name": "京购商城", "sla_hours": 12, "fast_lane_hours": 1, "live_sla_minutes": 15,
+            "oncall": demo["jinggou"].pk, "webhook_url": "https://hooks.jinggou.example/zhibao"}
+    short = client.post("/takedown/platform/", {**base, "webhook_secret": "short"})
+    assert "至少 16 位" in short.content.decode()
+    assert client.post("/takedown/platform/", {**base, "webhook_secret": "0123456789abcdef"}).status_code == 302
+    platform = Platform.objects.get()
+    assert (platform.sla_hours, platform.live_sla_minutes, platform.webhook_secret) == (12, 15, "0123456789abcdef")
+    assert client_as("xinghe").get("/takedown/platform/").status_code == 404
+
+
+def test_a_new_platform_registers_itself(demo, orgs, client_as):  # noqa: ANN001
+    client = client_as("huizhan")  # the fair organiser's operator also runs an online shop mall
+    response = client.post("/takedown/platform/", {"name": "会展商城", "sla_hours": 24, "fast_lane_hours": 2,
+                                                   "live_sla_minutes": 30, "oncall": "", "webhook_url": ""})
+    assert response.status_code == 302
+    assert Platform.objects.filter(name="会展商城", organisation=demo["huizhan"].organisation).exists()
+
+
+@pytest.fixture
+def shop_page():  # noqa: ANN201
+    """A listing page on 127.0.0.1 (no outside network) for the notice form to capture."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: ANN202, N802
+            data = "<html><body><h1>星河 S1 智能音箱 特价 仿品</h1></body></html>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):  # noqa: ANN002, ANN202
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/item/77"
+    server.shutdown()
+
+
+def test_notice_form_captures_the_listing_page_as_evidence(demo, orgs, client_as, shop_page):  # noqa: ANN001
+    client = client_as("xinghe")
+    form = {"platform": Platform.objects.get().pk, "notifier": orgs["xinghe"].pk,
+            "rights": [Right.objects.get(number="45678901").pk], "goods_class": 9,
+            "listings": f"C-77 | {shop_page} | 星河 S1 智能音箱 特价 | 王小明", "kind": "standard",
+            "statement": "页面使用星河注册商标销售同类商品，承诺通知真实。", "capture_url": shop_page}
+    response = client.post("/takedown/notices/new/", form)
+    assert response.status_code == 302, re.findall(r'role="alert"><p>[^<]*', response.content.decode())
+    deposit = NoticeItem.objects.get(listing__listing_id="C-77").notice.deposits.get()
+    assert deposit.kind == "web_capture" and deposit.source_url == shop_page
+    unreachable = client.post("/takedown/notices/new/", {**form, "listings": "C-78 | | 标题 | 王小明",
+                                                          "capture_url": "http://127.0.0.1:9/item"})
+    assert unreachable.status_code == 200 and not NoticeItem.objects.filter(listing__listing_id="C-78").exists()
+    assert re.findall(r'role="alert"><p>[^<]*', unreachable.content.decode())  # the capture error is shown

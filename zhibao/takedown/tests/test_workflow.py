@@ -186,6 +186,9 @@ def test_same_listing_with_an_open_notice_joins_it(demo, orgs, platform, mark): 
     assert joined.status == NoticeItem.Status.JOINED
     assert joined.joined_to == first.items.get()
     assert second.items.get(listing__listing_id="L-6").status == NoticeItem.Status.PENDING
+    # the joined notifier hears of the measure taken on the earlier notice
+    services.decide(actor=demo["jinggou"], item=first.items.get(), measure="remove")
+    assert Notification.objects.filter(recipient=demo["daili"], kind="takedown.measure").exists()
 
 
 def test_relisted_copy_is_flagged_to_the_platform_with_the_earlier_decision(demo, orgs, platform, mark):  # noqa: ANN001
@@ -197,7 +200,16 @@ def test_relisted_copy_is_flagged_to_the_platform_with_the_earlier_decision(demo
     flag = RelistFlag.objects.get(listing__listing_id="L-7b")
     assert flag.fingerprint.listing.listing_id == "L-7"
     assert item.notice.number in flag.fingerprint.decision
-    assert Notification.objects.filter(recipient=demo["jinggou"], kind="takedown.relisted").exists()
+    note = Notification.objects.get(recipient=demo["jinggou"], kind="takedown.relisted")
+    from django.test import Client
+
+    operator = Client()
+    operator.force_login(demo["jinggou"])
+    page = operator.get(note.url)
+    assert page.status_code == 200 and "L-7" in page.content.decode()
+    outsider = Client()
+    outsider.force_login(demo["xinghe"])
+    assert outsider.get(note.url).status_code == 404
     # a different seller with a different title is not flagged
     services.register_listings(actor=demo["jinggou"], platform=platform, listings=[
         {"listing_id": "L-9", "title": "另一款音箱", "shop_id": "other", "seller_name": "某某"}])
