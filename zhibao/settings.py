@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhibao.notifications",
     "zhibao.takedown",
     "zhibao.fairs",
+    "zhibao.cases",
     "zhibao.monitoring",
     "zhibao.credit",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("zhibao.notifications.urls")),
     path("takedown/", include("zhibao.takedown.urls")),
     path("fairs/", include("zhibao.fairs.urls")),
+    path("cases/", include("zhibao.cases.urls")),
     path("credit/", include("zhibao.credit.urls")),
     path("public/credit/", include("zhibao.credit.public_urls")),
 ]

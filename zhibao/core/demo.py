@@ -17,6 +17,7 @@ from django.db import transaction
 from zhibao.accounts import services as accounts
 from zhibao.accounts.models import PowerOfAttorney, User
 from zhibao.accounts.roles import Role
+from zhibao.cases import demo as cases_demo
 from zhibao.credit import demo as credit_demo
 from zhibao.fairs import demo as fairs_demo
 from zhibao.law import districts as district_lib
@@ -213,6 +214,7 @@ def load() -> list[tuple[DemoUser, User]]:
     _rights(org_map)
     takedown_demo.load(org_map)
     fairs_demo.load(org_map)
+    cases_demo.load(org_map)
     monitoring_demo.load(org_map)
     credit_demo.load(org_map)
     return users

@@ -2,7 +2,7 @@
 
 The owner (or its authorised agent) manages its rights; staff read the
 register. A trade secret's protected description is visible only to the
-owner's side (``rights.view_secret``).
+owner's side (``rights.view_secret``) and to the officers handling an open case that cites it.
 """
 
 import rules
@@ -32,6 +32,20 @@ def may_register_for_someone(user) -> bool:  # noqa: ANN001
 
 
 rules.add_perm("rights.view_right", rules.is_authenticated & (is_staff | owns_right))
-rules.add_perm("rights.view_secret", rules.is_authenticated & owns_right)
+@rules.predicate
+def handles_case_citing(user, right) -> bool:  # noqa: ANN001
+    """Officers handling an open case that cites the secret must read what is claimed to be infringed."""
+    if right is None or right.right_type != "trade_secret":
+        return False
+    from django.apps import apps
+
+    if not apps.is_installed("zhibao.cases"):
+        return False
+    from zhibao.cases.selectors import officer_sees_secret
+
+    return officer_sees_secret(user, right)
+
+
+rules.add_perm("rights.view_secret", rules.is_authenticated & (owns_right | handles_case_citing))
 rules.add_perm("rights.add_right", rules.is_authenticated & (is_register_admin | may_register_for_someone))
 rules.add_perm("rights.change_right", rules.is_authenticated & (is_register_admin | owns_right))

@@ -110,6 +110,21 @@ MATRIX = {
     ("POST", "/api/v1/takedown/items/{item_id}/extend"):
         lambda u: 409 if u.username in XINGHE_SIDE else _item_act(u, "", 0),
     ("GET", "/api/v1/public/takedown-notices"): lambda u: 200,
+    # cases: the demo case is 星河 → 仿冒商贸, enforcement, just received in 朝阳 (王执法's district)
+    ("GET", "/api/v1/cases"): lambda u: 200,
+    ("POST", "/api/v1/cases"): lambda u: 201 if u.username in XINGHE_SIDE else 403,
+    ("GET", "/api/v1/cases/queue"): lambda u: 200,
+    ("POST", "/api/v1/cases/bulk"): lambda u: 200,  # per-row report: rows the user may not file are row errors
+    ("GET", "/api/v1/cases/export"): lambda u: 200,
+    ("GET", "/api/v1/cases/{number}"): lambda u: 200 if _sees_case(u) else 404,
+    # "investigate" is not allowed while received: handlers get 409 with the allowed transitions
+    ("POST", "/api/v1/cases/{number}/transitions"): lambda u: _case_act(u, 409),
+    ("POST", "/api/v1/cases/{number}/switch-channel"): lambda u: _case_act(u, 400),  # empty reason
+    ("POST", "/api/v1/cases/{number}/decision"): lambda u: _case_act(u, 409),
+    ("POST", "/api/v1/cases/{number}/clock"): lambda u: _case_act(u, 409),  # resume a running clock
+    ("POST", "/api/v1/cases/{number}/mediation-consent"):
+        lambda u: (409 if u.username in (*XINGHE_SIDE, "fangmao") else 403) if _sees_case(u) else 404,
+    ("GET", "/api/v1/public/case-status"): lambda u: 200,
     # monitoring: 星河's demo watch list and its alert 星禾 ≈ 星河 (daili dismisses it first, then it is 409)
     ("GET", "/api/v1/monitoring/watch-lists"): lambda u: 200,
     ("POST", "/api/v1/monitoring/watch-lists"): lambda u: _change_xinghe_watch(u, 201),
@@ -176,6 +191,17 @@ def _may_submit_items(user) -> bool:  # noqa: ANN001
                          Role.CITY_ADMIN)
 
 
+def _sees_case(user) -> bool:  # noqa: ANN001
+    return _sees_xinghe(user) or user.username == "fangmao"
+
+
+def _case_act(user, ok: int) -> int:  # noqa: ANN001
+    """Handlers of the demo enforcement case (王执法 of 朝阳, the city admin) get ``ok``; other viewers 403."""
+    if user.username in ("wangzhifa", "shiju"):
+        return ok
+    return 403 if _sees_case(user) else 404
+
+
 def _sees_notice(user) -> bool:  # noqa: ANN001
     return _sees_xinghe(user) or user.username == "jinggou"
 
@@ -223,6 +249,10 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
                                              scope="notices")
     td_item = NoticeItem.objects.get(listing__listing_id="JG-100001")
+    from zhibao.cases.demo import DEMO_OPEN_TITLE
+    from zhibao.cases.models import Case
+
+    case_number = Case.objects.get(title=DEMO_OPEN_TITLE).number
     from zhibao.monitoring.models import Alert
 
     mon_alert = Alert.objects.get(screening__name="星禾", right__title="星河")
@@ -232,7 +262,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
         params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
-                  "item_id": td_item.pk, "notice_id": td_item.notice_id,
+                  "item_id": td_item.pk, "notice_id": td_item.notice_id, "number": case_number,
                   "alert_id": mon_alert.pk, "watch_list_id": mon_alert.watch_list_id,
 
                   "listing_id": credit_listing.pk, "repair_id": repair.pk,
@@ -241,12 +271,18 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
             # the GI belongs to 平谷大桃协会, for which no demo party acts
             path = template.format(**{**params, "right_id": gi.pk} if template.endswith("gi-users") else params)
             body = _body(method, template, n, xinghe_org, orgs)
+            if template == "/api/v1/cases":
+                body = {**_case_body(n, xinghe_org), "deposit_nos": [deposit.deposit_no]}
             if template == "/api/v1/evidence/deposits":
                 upload = io.BytesIO(f"证据 {n}".encode())
                 upload.name = f"e{n}.txt"
                 response = client.post(path, {"title": f"证据 {n}", "files": upload})
             elif template == "/api/v1/public/verify":
                 response = client.get(path, {"sha256": "0" * 64})
+            elif template == "/api/v1/cases/bulk":
+                upload = io.BytesIO(b"complainant_uscc,right_numbers,title,deposit_nos\nNOPE,45678901,X,NONE\n")
+                upload.name = "cases.csv"
+                response = client.post(path, {"file": upload})
             elif template == "/api/v1/rights/import":
                 upload = io.BytesIO(b"right_type,title,owner_uscc\ntrademark,X,NOPE\n")
                 upload.name = "r.csv"
@@ -272,6 +308,20 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     assert not failures, "\n".join(failures)
 
 
+def _case_body(n: int, xinghe_org) -> dict:  # noqa: ANN001
+    from zhibao.rights.models import Right
+
+    return {"complainant_id": xinghe_org.pk, "right_ids": [Right.objects.get(number="45678901").pk],
+            "title": f"矩阵投诉 {n}", "respondent_name": f"矩阵被投诉网店 {n}"}
+
+
+_CASE_BODIES = {
+    "/api/v1/cases/{number}/transitions": {"action": "investigate"},
+    "/api/v1/cases/{number}/switch-channel": {"channel": "mediation", "reason": ""},
+    "/api/v1/cases/{number}/decision": {"infringement_found": True, "legal_basis": "《商标法》第六十条"},
+    "/api/v1/cases/{number}/clock": {"op": "resume", "reason": "核对"},
+    "/api/v1/cases/{number}/mediation-consent": {"agree": True},
+}
 def _published_credit_listing(demo, orgs):  # noqa: ANN001, ANN202
     """仿冒商贸 listed early in 2025 (so repair is open now), with one pending repair application."""
     import datetime as dt
@@ -298,6 +348,8 @@ def _published_credit_listing(demo, orgs):  # noqa: ANN001, ANN202
 def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None:  # noqa: ANN001
     if method == "GET":
         return None
+    if template in _CASE_BODIES:
+        return _CASE_BODIES[template]
     if template == "/api/v1/credit/check/batch":
         return {"uscc": [orgs["fangmao"].uscc], "measure": "procurement"}
     if template == "/api/v1/credit/facts":

@@ -16,7 +16,9 @@ BJ = timezone(timedelta(hours=8))
 BRIEF_RULES = {"ecommerce_counter_notice", "ecommerce_notarisation_extension", "adjudication_acceptance",
                "adjudication_decision", "criminal_transfer_decision", "criminal_handover",
                "mediation_judicial_confirmation", "fair_complaint", "credit_statement_defence",
-               "trademark_opposition"}
+               "trademark_opposition",
+               # case clocks (issue #4): enforcement filing/decision, police review, mediation reply
+               "enforcement_filing", "enforcement_decision", "police_review", "mediation_reply"}
 
 
 def test_every_rule_of_the_brief_is_in_the_table_with_source_and_effective_date():
