@@ -239,6 +239,8 @@ ZHIBAO_SITE_URL = env_str("ZHIBAO_SITE_URL", "http://127.0.0.1:8000")
 ZHIBAO_API_PAGE_MAX = env_int("ZHIBAO_API_PAGE_MAX", 500)
 ZHIBAO_DEMO_PASSWORD = env_str("ZHIBAO_DEMO_PASSWORD", "Zhibao@Demo2026")
 ZHIBAO_IMPORT_MAX_ROWS = env_int("ZHIBAO_IMPORT_MAX_ROWS", 20000)
+# Typed compensation references: a group of decided awards is shown only from this many cases.
+ZHIBAO_REFERENCE_MIN_COUNT = env_int("ZHIBAO_REFERENCE_MIN_COUNT", 5)
 # Agency credit checks: codes per token (or session user) per minute; beyond → 429 (per cache, see credit docs).
 ZHIBAO_CREDIT_CHECK_RATE = env_int("ZHIBAO_CREDIT_CHECK_RATE", 6000)
 

@@ -60,7 +60,7 @@ def test_repeat_infringer_listed_checked_and_repaired(live_server, page, login, 
     # the entity reads the notice and states its defence
     login("fangmao")
     page.goto(url)
-    assert "京朝市监罚〔2024〕1187号" in page.get_by_test_id("notice-text").inner_text()
+    assert "ZB-2024-000001" in page.get_by_test_id("notice-text").inner_text()
     page.fill("#id_text", "我方已停止销售并下架全部商品，请求不予列入。")
     page.click("[data-testid=statement-form] button")
     page.get_by_test_id("statement").wait_for()

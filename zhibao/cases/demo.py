@@ -46,12 +46,14 @@ def load(org_map: dict[str, Organisation]) -> None:
 def _load(org_map: dict[str, Organisation]) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=["xinghe", "wangzhifa", "litiaojie"])}
     xinghe, officer = users["xinghe"], users["wangzhifa"]
-    for year, penalty in ((2024, "80000.00"), (2025, "150000.00")):
+    # One earlier decided case against 仿冒商贸: its penalty is the demo's credit history (a second decision
+    # would fire the repeat-infringement listing rule, which the credit journey shows happening live).
+    for year, penalty in ((2024, "80000.00"),):
         start = dt.datetime(year, 5, 6, 10, 0, tzinfo=BJ)
         case = _file(xinghe, org_map, "45678901", f"{year}年销售假冒“星河”音箱", now=start)
         services.accept(actor=officer, case=case, now=start + dt.timedelta(days=3))
         services.advance(actor=officer, case=case, action="investigate", now=start + dt.timedelta(days=4))
-        services.decide(actor=officer, case=case, infringement_found=True, wilful=True, penalty_amount=penalty,
+        services.decide(actor=officer, case=case, infringement_found=True, wilful=False, penalty_amount=penalty,
                         legal_basis="《中华人民共和国商标法》第六十条第二款", published=True,
                         reasoning="当事人销售侵犯注册商标专用权的商品，货值较大。", now=start + dt.timedelta(days=40))
         services.close(actor=officer, case=case, reason="罚款已缴纳，侵权商品已没收", now=start + dt.timedelta(days=60))

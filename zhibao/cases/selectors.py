@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -149,3 +150,18 @@ def mask_party(org) -> str:  # noqa: ANN001
     if org.uscc and org.kind != "individual_business":
         return org.name
     return org.name[0] + "*" * max(1, len(org.name) - 1)
+
+
+def awarded_damages() -> list[tuple[str, str, str, Decimal]]:
+    """Damages awarded by decisions that found infringement: (right type, industry, act, amount).
+
+    Statistics only — no party, number or date leaves this function — for the typed compensation
+    references (类型化赔偿参考) beside the damages calculator. Industry is the right holder's.
+    """
+    rows = Decision.objects.filter(infringement_found=True, damages__isnull=False).values_list(
+        "case__right_type", "case__complainant__industry", "case__acts", "damages")
+    out = []
+    for right_type, industry, acts, amount in rows:
+        first = acts[0] if isinstance(acts, list) and acts and isinstance(acts[0], dict) else {}
+        out.append((right_type or "", industry or "", str(first.get("act", "")), amount))
+    return out

@@ -219,7 +219,33 @@ def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: st
         events.tell(events.handlers_for(case), case, "criminal_transfer_task",
                     f"案件 {case.number} 涉嫌犯罪，须在3日内决定是否移送")
     events.tell(events.party_users(case), case, "decided", f"案件 {case.number} 已作出决定")
+    if infringement_found:
+        _report_to_credit(actor, case, decision)
     return decision
+
+
+#: Which decisions are credit facts of the respondent (clause 5): administrative penalties and patent
+#: adjudications. Court judgments are recorded by court liaisons; mediation and arbitration are private.
+CREDIT_FACT_KINDS = {Channel.ENFORCEMENT: "administrative_penalty", Channel.ADJUDICATION: "adjudication_decision"}
+
+
+def _report_to_credit(actor: User, case: Case, decision: Decision) -> None:
+    """Record the decision in the respondent's credit file, in this transaction; credit's listing rules then run."""
+    kind = CREDIT_FACT_KINDS.get(case.channel)
+    if kind is None:
+        return
+    from zhibao.credit import services as credit
+
+    penalty = f"，罚款 {decision.penalty_amount:,.2f} 元" if decision.penalty_amount else ""
+    credit.record_fact(
+        actor=actor, organisation=case.respondent, kind=kind,
+        occurred_on=timezone.localtime(decision.decided_at).date(), legal_basis=decision.legal_basis,
+        summary=f"{case.number} {case.get_channel_display()}决定认定侵权{penalty}"
+                f"{'（故意）' if decision.wilful else ''}{'（重复侵权）' if decision.repeat else ''}",
+        source_type="case", source_ref=case.number, source_url=f"/cases/{case.number}/",
+        visibility="public" if decision.published else "agencies", wilful=decision.wilful,
+        amount=decision.penalty_amount or None,
+    )
 
 
 def _threshold_findings(case: Case, act: str, amounts: dict, now: dt.datetime) -> list[dict]:

@@ -23,6 +23,7 @@ from zhibao.cases.forms import (
     SwitchForm,
     TriageRuleForm,
 )
+from zhibao.cases.intake import EVIDENCE_CHANNEL
 from zhibao.cases.models import Case
 from zhibao.cases.rules import complainant_side, respondent_side
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -30,6 +31,7 @@ from zhibao.core.exports import export_response
 from zhibao.core.forms import add_service_errors
 from zhibao.core.pagination import paginate, query_without_page
 from zhibao.core.pdf import pdf_response
+from zhibao.evidence import selectors as evidence_selectors
 from zhibao.orgs.models import Organisation
 from zhibao.rights.models import Right
 
@@ -177,9 +179,16 @@ def case_detail(request, number: str):  # noqa: ANN001, ANN201
     allowed = events.allowed_actions(case) if may_handle else []
     initial = {"expected_version": case.version}
     is_party = complainant_side(request.user, case) or respondent_side(request.user, case)
+    deposits = list(case.deposits.all())
+    checklist = None
+    if may_handle or complainant_side(request.user, case):  # the respondent cannot see the complainant's deposits
+        checklist = evidence_selectors.checklist_for(
+            actor=request.user, channel=EVIDENCE_CHANNEL.get(case.channel, case.channel),
+            deposit_nos=[d.deposit_no for d in deposits])
     return render(request, "cases/detail.html", {
+        "checklist": checklist, "unlabelled_deposits": sum(1 for d in deposits if not d.category),
         "case": case, "events": selectors.timeline(case), "decision": selectors.decision_for(case),
-        "rights": case.rights.all(), "deposits": case.deposits.all(), "may_handle": may_handle,
+        "rights": case.rights.all(), "deposits": deposits, "may_handle": may_handle,
         "messages_list": case.messages.select_related("sender", "deposit"),
         "experts": case.expert_requests.select_related("expert", "institution", "report"),
         "declarations": case.conflict_declarations.select_related("user"),

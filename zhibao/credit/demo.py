@@ -37,13 +37,15 @@ def load(org_map: dict[str, Organisation]) -> None:
                              display_name="蔡采购（公共资源交易中心）", phone="13800000020", organisation=agency,
                              check_password=False)
     officer = User.objects.get(username="qianxinyong")
-    if CreditFact.objects.filter(organisation=org_map["fangmao"]).exists():
-        return
-    services.record_fact(
-        actor=officer, organisation=org_map["fangmao"], kind="administrative_penalty", occurred_on=dt.date(2024, 8, 15),
-        legal_basis="《中华人民共和国商标法》第五十七条第（三）项、第六十条第二款",
-        summary="销售侵犯“星河”注册商标专用权的智能音箱 320 台，没收侵权商品并处罚款", source_type="manual",
-        source_ref="京朝市监罚〔2024〕1187号", amount="96000", authority="北京市朝阳区市场监督管理局")
+    # The demo cases' decisions against 仿冒商贸 reach its credit file through cases.services.decide; this
+    # hand-recorded penalty stands in for them only when the cases demo did not run. record_fact is
+    # idempotent per source, so loading the demo twice adds nothing.
+    if not CreditFact.objects.filter(organisation=org_map["fangmao"], kind="administrative_penalty").exists():
+        services.record_fact(
+            actor=officer, organisation=org_map["fangmao"], kind="administrative_penalty",
+            occurred_on=dt.date(2024, 8, 15), legal_basis="《中华人民共和国商标法》第五十七条第（三）项、第六十条第二款",
+            summary="销售侵犯“星河”注册商标专用权的智能音箱 320 台，没收侵权商品并处罚款", source_type="manual",
+            source_ref="京朝市监罚〔2024〕1187号", amount="96000", authority="北京市朝阳区市场监督管理局")
     services.record_fact(
         actor=officer, organisation=org_map["fangmao"], kind="commitment", occurred_on=dt.date(2024, 9, 1),
         legal_basis="《关于强化知识产权保护的行动方案》第5条", summary="签署不再销售侵权商品的信用承诺书",

@@ -63,3 +63,12 @@ def damages(request, payload: damages_lib.DamagesInput):  # noqa: ANN001, ANN201
 def thresholds(request, payload: thresholds_lib.CaseFacts):  # noqa: ANN001, ANN201
     require_scope(request, "law:read")
     return calculators.thresholds(payload)
+
+
+@router.get("/references", response=list[dict],
+            summary="类型化赔偿参考：已结案件判赔数额的中位数与四分位区间（按权利类型、行业、侵权行为）")
+def compensation_references(request, right_type: str = ""):  # noqa: ANN001, ANN201
+    require_scope(request, "law:read")
+    from zhibao.legal import references
+
+    return [references.as_dict(g) for g in references.reference_groups(right_type=right_type)]

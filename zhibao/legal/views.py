@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from pydantic import ValidationError
@@ -10,7 +11,7 @@ from zhibao.core.errors import InvalidInput
 from zhibao.core.pdf import pdf_response
 from zhibao.law import damages as damages_lib
 from zhibao.law import uscc as uscc_lib
-from zhibao.legal import calculators
+from zhibao.legal import calculators, references
 from zhibao.legal.forms import DamagesForm, DeadlineForm
 
 CRUMB = ("法律计算", "/law/")
@@ -77,5 +78,10 @@ def damages(request):  # noqa: ANN001, ANN201
         return pdf_response("legal/damages_sheet.html", {"result": result, "inputs": form.payload(),
                                                          "user": request.user}, "damages-calculation.pdf")
     template = "legal/_damages_result.html" if _partial(request) else "legal/damages.html"
+    right_type = (request.POST.get("right_type") or request.GET.get("right_type") or "").strip()
+    groups = references.reference_groups(right_type=right_type)
     return render(request, template, {"form": form, "result": result, "errors": errors,
+                                      "references": [references.as_dict(g) for g in groups],
+                                      "references_chart": references.chart_svg(groups) if groups else "",
+                                      "reference_min_count": settings.ZHIBAO_REFERENCE_MIN_COUNT,
                                       "breadcrumbs": [CRUMB, ("赔偿数额计算", None)]})

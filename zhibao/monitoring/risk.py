@@ -8,7 +8,6 @@ its owner and classes, and what is on record about that owner, and renders as a 
 
 from __future__ import annotations
 
-import io
 import threading
 from dataclasses import dataclass, field
 
@@ -116,15 +115,11 @@ def _credit_of(actor: User, owners: set) -> dict[int, list[str]]:
 
 def chart_svg(report: RiskReport) -> str:
     """A bar chart of the top scores (matplotlib SVG, embedded in the page and the PDF)."""
-    import matplotlib
+    from zhibao.core.charts import new_figure, to_svg
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
-    plt.rcParams["svg.fonttype"] = "none"
     hits = report.hits[:10]
-    fig, ax = plt.subplots(figsize=(6, 0.4 * max(3, len(hits)) + 0.8))
+    fig = new_figure(6, 0.4 * max(3, len(hits)) + 0.8)
+    ax = fig.subplots()
     labels = [f"{h.right.title}（{h.right.owner.name[:8]}）" for h in hits] or ["无近似商标"]
     scores = [h.score for h in hits] or [0]
     colors = ["#c0392b" if h.similar and h.in_scope else "#e67e22" if h.similar else "#95a5a6" for h in hits]
@@ -132,12 +127,7 @@ def chart_svg(report: RiskReport) -> str:
     ax.set_xlim(0, 1)
     ax.axvline(0.7, color="#555", linestyle="--", linewidth=0.8)
     ax.set_xlabel("近似度（虚线：近似阈值 0.70）")
-    fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg")
-    plt.close(fig)
-    svg = buf.getvalue()
-    return svg[svg.find("<svg"):]
+    return to_svg(fig)
 
 
 def report_pdf(report: RiskReport) -> bytes:

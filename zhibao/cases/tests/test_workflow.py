@@ -126,7 +126,7 @@ def test_enforcement_to_decision_with_penalty_and_threshold_check(file_case, dem
     decision = services.decide(actor=officer, case=case, infringement_found=True, wilful=True,
                                penalty_amount="150000.00", legal_basis="《商标法》第六十条第二款",
                                illegal_business_volume="62000", published=True)
-    assert decision.penalty_amount == Decimal("150000.00") and decision.repeat is True  # demo: 2024, 2025
+    assert decision.penalty_amount == Decimal("150000.00") and decision.repeat is True  # demo: ZB-2024-000001
     assert decision.threshold_findings[0]["transfer_required"] is True
     assert case.events.filter(kind="criminal_transfer_task").exists()
     services.close(actor=officer, case=case, reason="罚款已缴纳")
@@ -137,7 +137,7 @@ def test_enforcement_to_decision_with_penalty_and_threshold_check(file_case, dem
     services.advance(actor=officer, case=second, action="investigate")
     assert services.decide(actor=officer, case=second, infringement_found=True, penalty_amount=1,
                            legal_basis="《商标法》第六十条").repeat is True
-    assert selectors.decisions_against(case.respondent_id).count() == 4  # with the two demo decisions
+    assert selectors.decisions_against(case.respondent_id).count() == 3  # with the demo decision ZB-2024-000001
 
 
 def test_decision_rejects_negative_amounts(file_case, demo):
@@ -285,3 +285,31 @@ def test_every_change_is_an_event_with_actor(file_case, demo):
     event = CaseEvent.objects.filter(case=case, kind="accept").get()
     assert (event.actor, event.from_status, event.to_status, event.reason) == (
         demo["wangzhifa"], "received", "accepted", "材料齐全")
+
+
+def test_an_infringement_decision_becomes_a_credit_fact_and_feeds_the_listing_rules(file_case, demo):
+    from zhibao.credit.models import CreditFact, Listing
+
+    case = file_case()
+    officer = demo["wangzhifa"]
+    services.accept(actor=officer, case=case)
+    services.advance(actor=officer, case=case, action="investigate")
+    services.decide(actor=officer, case=case, infringement_found=True, wilful=True, penalty_amount="80000",
+                    legal_basis="《商标法》第六十条第二款", published=True)
+    fact = CreditFact.objects.get(source_type="case", source_ref=case.number)
+    assert fact.kind == "administrative_penalty" and fact.organisation_id == case.respondent_id
+    assert fact.amount == Decimal("80000.00") and fact.wilful and fact.visibility == "public"
+    assert "第六十条" in fact.legal_basis
+    # 仿冒商贸 already has infringement decisions within five years: the repeat rule proposes a listing
+    assert Listing.objects.filter(organisation_id=case.respondent_id).exists()
+
+
+def test_a_decision_finding_no_infringement_records_no_credit_fact(file_case, demo):
+    from zhibao.credit.models import CreditFact
+
+    case = file_case()
+    officer = demo["wangzhifa"]
+    services.accept(actor=officer, case=case)
+    services.advance(actor=officer, case=case, action="investigate")
+    services.decide(actor=officer, case=case, infringement_found=False, legal_basis="《商标法》第五十七条")
+    assert not CreditFact.objects.filter(source_type="case", source_ref=case.number).exists()

@@ -74,6 +74,7 @@ MATRIX = {
     ("GET", "/api/v1/law/deadline"): lambda u: 200,
     ("GET", "/api/v1/law/rules"): lambda u: 200,
     ("POST", "/api/v1/law/damages"): lambda u: 200,
+    ("GET", "/api/v1/law/references"): lambda u: 200,
     ("POST", "/api/v1/law/thresholds"): lambda u: 200,
     ("POST", "/api/v1/evidence/deposits"): lambda u: 201,
     ("GET", "/api/v1/evidence/deposits/{deposit_no}"): lambda u: 200 if _sees_xinghe(u) else 404,

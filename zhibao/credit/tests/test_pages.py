@@ -60,7 +60,7 @@ def test_public_pages_need_no_login_and_hide_non_public_facts(demo, orgs, facts,
     facts(1, kind="positive", visibility="internal", summary="内部线索甲", source_ref="内部-1")
     anon = Client()
     page = anon.get(f"/public/credit/orgs/{orgs['fangmao'].pk}/").content.decode()
-    assert "京朝市监罚〔2024〕1187号" in page and "内部线索甲" not in page and "承诺书" not in page
+    assert "ZB-2024-000001" in page and "内部线索甲" not in page and "承诺书" not in page
     assert "刘*" in page and "刘仿" not in page
     assert "北京仿冒商贸有限公司" in anon.get("/public/credit/", {"q": "仿冒"}).content.decode()
     dual = anon.get("/public/credit/dual/", {"kind": "administrative_licence"}).content.decode()

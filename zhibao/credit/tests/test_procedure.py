@@ -34,12 +34,12 @@ def _published(demo, orgs, facts):  # noqa: ANN001, ANN202
 
 
 def test_second_decision_fact_proposes_a_listing(demo, orgs, facts):  # noqa: ANN001
-    assert not Listing.objects.exists()  # the demo's one earlier penalty alone does not fire
+    assert not Listing.objects.exists()  # the demo case ZB-2024-000001 (one earlier penalty) alone does not fire
     facts(1)
     listing = Listing.objects.get()
     assert listing.status == "proposed"
     assert listing.rule.code == "repeat_infringement"
-    assert {f.source_ref for f in listing.facts.all()} == {"京朝市监罚〔2024〕1187号", "京朝知罚〔2025〕1号"}
+    assert {f.source_ref for f in listing.facts.all()} == {"ZB-2024-000001", "京朝知罚〔2025〕1号"}
     assert "repeat_infringement v1" in listing.basis
     assert listing.events.get().kind == "proposed"
     assert Notification.objects.filter(recipient=demo["qianxinyong"], kind="credit.proposed").exists()

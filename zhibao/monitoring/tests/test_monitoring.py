@@ -273,7 +273,8 @@ def test_risk_check_lists_similar_marks_and_renders_a_pdf(demo, client_as):
     assert isinstance(body["hits"][0]["credit"], list)
     r = _post_json(c, "/api/v1/monitoring/risk-check", {"name": "仿冒优品", "nice_classes": [35]})
     hit = next(h for h in r.json()["hits"] if h["title"] == "仿冒优选")
-    assert any("行政处罚" in line and "2024-08-15" in line for line in hit["credit"])  # from the credit register
+    # from the credit register, fed by the demo cases' decisions against 仿冒商贸
+    assert any("行政处罚" in line and "2024-06-15" in line for line in hit["credit"])
     assert _post_json(c, "/api/v1/monitoring/risk-check", {"name": " "}).status_code == 400
     assert _post_json(c, "/api/v1/monitoring/risk-check", {"name": "星河", "nice_classes": [0]}).status_code == 400
     page = c.get("/monitoring/risk/", {"name": "星禾", "nice_classes": "9"})
