@@ -43,7 +43,10 @@ def service_error(request, exc: ServiceError):  # noqa: ANN001, ANN201
     if isinstance(exc, InvalidInput):
         body["errors"] = exc.errors
     body.update(exc.extra)
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    if "retry_after" in exc.extra:  # 429 and 503 tell the caller when to come back (RFC 9110 §10.2.3)
+        response["Retry-After"] = str(exc.extra["retry_after"])
+    return response
 
 
 @api.exception_handler(ValidationError)

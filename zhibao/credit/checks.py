@@ -13,7 +13,6 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -39,15 +38,22 @@ def _measure(raw: str) -> str:
     return value
 
 
-def _throttle(actor, token, n: int) -> None:  # noqa: ANN001
-    """A fixed one-minute window per token (or per user for session calls): over the limit → 429."""
+def _throttle(actor, token, n: int, now: dt.datetime) -> None:  # noqa: ANN001
+    """A sliding one-minute window per token (or per user for session calls), counted from the check log itself.
+
+    The log is already written for every code and indexed by (token, at) and (user, at), so the limit holds
+    across every server process and restart without a shared cache and costs one indexed count. Concurrent
+    requests may each pass before either is logged: the overshoot is bounded by the number in flight.
+    """
     limit = settings.ZHIBAO_CREDIT_CHECK_RATE
-    window = int(timezone.now().timestamp() // 60)
-    key = f"credit-check:{'t' + str(token.pk) if token else 'u' + str(actor.pk)}:{window}"
-    cache.add(key, 0, 90)
-    used = cache.incr(key, n)
-    if used > limit:
-        raise RateLimited(f"查询过于频繁：每分钟最多 {limit} 个代码", retry_after=60 - int(timezone.now().timestamp()) % 60)
+    since = now - dt.timedelta(seconds=60)
+    recent = CreditCheck.objects.filter(at__gt=since, **({"token": token} if token else {"user": actor, "token": None}))
+    used = recent.count()
+    if used + n > limit:
+        oldest = recent.order_by("at").values_list("at", flat=True).first() or now
+        retry_after = max(1, int((oldest - since).total_seconds()) + 1)
+        raise RateLimited(f"查询过于频繁：每分钟最多 {limit} 个代码（最近一分钟已查询 {used} 个）",
+                          retry_after=retry_after, limit=limit)
 
 
 def _agency_name(actor) -> str:  # noqa: ANN001
@@ -101,8 +107,8 @@ def check_many(*, actor, codes: list[str], measure: str = "", purpose: str = "",
         normalised.append(result.code)
     if errors:
         raise InvalidInput(errors, message="统一社会信用代码校验未通过")
-    _throttle(actor, token, len(codes))
     when = now or timezone.now()
+    _throttle(actor, token, len(codes), when)
     orgs = {o.uscc: o for o in Organisation.objects.filter(uscc__in=set(normalised))}
     listings = _in_force(timezone.localdate(when), list(orgs.values()))
     batch = uuid.uuid4() if len(codes) > 1 else None

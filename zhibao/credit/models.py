@@ -347,7 +347,9 @@ class CreditCheck(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = "联合惩戒核查记录"
-        indexes = [models.Index(fields=["organisation", "at"])]
+        # (token, at) and (user, at) serve the per-caller rate limit (checks._throttle)
+        indexes = [models.Index(fields=["organisation", "at"]), models.Index(fields=["token", "at"]),
+                   models.Index(fields=["user", "at"])]
 
     def __str__(self) -> str:
         return f"{self.agency_name} 查询 {self.uscc}"

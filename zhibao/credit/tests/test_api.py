@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from zhibao.accounts import services as accounts
 from zhibao.credit.models import CreditCheck, Listing
@@ -63,14 +64,33 @@ def test_token_without_scope_is_403_and_scope_is_only_for_checkers(demo, orgs): 
         accounts.issue_token(actor=demo["xinghe"], name="x", scopes=["credit:check"])
 
 
-def test_rate_limit_answers_429(demo, orgs, settings):  # noqa: ANN001
-    from django.core.cache import cache
-
-    cache.clear()
+def test_rate_limit_answers_429_with_retry_after(demo, orgs, settings):  # noqa: ANN001
     settings.ZHIBAO_CREDIT_CHECK_RATE = 3
     client = _token(demo["caigou"])
-    codes = [client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    answers = [client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}) for _ in range(4)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 61
+    assert answers[-1].json()["limit"] == 3 and "每分钟最多 3 个" in answers[-1].json()["detail"]
+
+
+def test_rate_limit_is_counted_from_the_log_so_every_server_process_shares_it(demo, orgs, settings):  # noqa: ANN001
+    from django.core.cache import cache
+
+    settings.ZHIBAO_CREDIT_CHECK_RATE = 2
+    client = _token(demo["caigou"])
+    assert client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}).status_code == 200
+    cache.clear()  # another worker process has its own memory: the count must not live there
+    assert client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}).status_code == 200
+    assert client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}).status_code == 429
+    # a batch larger than what is left of the window is refused whole, and nothing is logged for it
+    before = CreditCheck.objects.count()
+    settings.ZHIBAO_CREDIT_CHECK_RATE = 3
+    r = client.post("/api/v1/credit/check/batch", json.dumps({"uscc": [orgs["fangmao"].uscc, orgs["xinghe"].uscc]}),
+                    content_type="application/json")
+    assert r.status_code == 429 and CreditCheck.objects.count() == before
+    # a minute later the window has moved on
+    CreditCheck.objects.update(at=timezone.now() - dt.timedelta(seconds=61))
+    assert client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}).status_code == 200
 
 
 def test_batch_checks_up_to_1000_codes_and_logs_each(demo, orgs, django_assert_max_num_queries):  # noqa: ANN001
@@ -154,7 +174,8 @@ def test_change_feed_lists_public_events_after_an_id(demo, orgs, facts, client_a
 
 def test_check_is_fast_in_queries(demo, orgs, django_assert_max_num_queries):  # noqa: ANN001
     client = _token(demo["caigou"])
-    with django_assert_max_num_queries(10):
+    # token, token use log, rate-window count, organisations, listings, the check log (+ transaction savepoints)
+    with django_assert_max_num_queries(11):
         assert client.get("/api/v1/credit/check", {"uscc": orgs["fangmao"].uscc}).status_code == 200
 
 
