@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from zhibao.credit.models import CreditFact, RepairApplication, Visibility
+from zhibao.evidence.forms import MultipleFileField
 
 
 class FactForm(forms.Form):
@@ -49,6 +50,8 @@ class RepairForm(forms.Form):
     statement = forms.CharField(label="申请说明", widget=forms.Textarea(attrs={"rows": 3}))
     deposit_numbers = forms.CharField(label="存证编号（每行一个，可选）", required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(label="上传证明材料（可多选，存入电子存证）", required=False,
+                              help_text="如罚款缴纳凭证、信用承诺书、培训结业证明；上传后生成存证编号附于申请")
 
 
 class RepairReviewForm(forms.Form):

@@ -437,7 +437,14 @@ def supersede(*, actor: User, listing: Listing, reasons: str, end_on: Any = None
 
 @transaction.atomic
 def apply_repair(*, actor: User, listing: Listing, evidence_kinds: list[str], statement: str,
-                 deposit_numbers: list[str] | None = None, now: dt.datetime | None = None) -> RepairApplication:
+                 deposit_numbers: list[str] | None = None, files: list | None = None,
+                 now: dt.datetime | None = None) -> RepairApplication:
+    """The entity applies for credit repair with its proof (penalty paid, commitment signed, training done).
+
+    Proof is either cited evidence-ledger deposits the applicant may see, or files uploaded here, which are
+    deposited in the ledger first — so the officer and, later, anyone reviewing the repair can verify that the
+    proof existed unchanged when the application was made.
+    """
     listing = _locked(listing)
     _require(actor, "credit.answer_listing", listing, "只有被列入主体一方可以申请信用修复")
     if listing.status != Listing.Status.PUBLISHED:
@@ -452,13 +459,27 @@ def apply_repair(*, actor: User, listing: Listing, evidence_kinds: list[str], st
         errors["evidence_kinds"] = [f"未知的修复材料：{', '.join(bad)}" if bad else "请至少选择一项修复材料"]
     if not statement.strip():
         errors["statement"] = ["请填写申请说明"]
+    cited = list(dict.fromkeys(d.strip() for d in deposit_numbers or [] if d.strip()))
+    if cited:
+        from zhibao.evidence import selectors as evidence_selectors
+
+        visible = set(evidence_selectors.deposits_visible_to(actor=actor).filter(deposit_no__in=cited)
+                      .values_list("deposit_no", flat=True))
+        if unknown := [d for d in cited if d not in visible]:
+            errors["deposit_numbers"] = [f"存证不存在或无权引用：{', '.join(unknown)}"]
     if errors:
         raise InvalidInput(errors)
     if listing.repairs.filter(status=RepairApplication.Status.PENDING).exists():
         raise Conflict("已有待审核的修复申请", status=listing.status, allowed_transitions=[])
+    if files:
+        from zhibao.evidence import services as evidence
+
+        outcome = evidence.make_deposit(actor=actor, title=f"信用修复材料：{listing.organisation.name}", files=files)
+        if outcome.deposit.deposit_no not in cited:
+            cited.append(outcome.deposit.deposit_no)
     application = RepairApplication.objects.create(
         listing=listing, applicant=actor, evidence_kinds=sorted(set(evidence_kinds)), statement=statement.strip(),
-        deposit_numbers=[d.strip() for d in deposit_numbers or [] if d.strip()], submitted_at=_now(now))
+        deposit_numbers=cited, submitted_at=_now(now))
     _event(listing, actor=actor, kind="repair_applied", summary="申请信用修复", reason=statement.strip()[:2000],
            from_status=listing.status, at=_now(now))
     audit.record(actor=actor, action="repair_apply", obj=application, after=audit.snapshot(application))

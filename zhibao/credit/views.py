@@ -93,7 +93,7 @@ ACTIONS = {
         actor=u, listing=li, reasons=d["reasons"], end_on=d["end_on"], revoke=d["revoke"]), "新决定已作出"),
     "repair": ("repair_form", lambda u, li, d: services.apply_repair(
         actor=u, listing=li, evidence_kinds=d["evidence_kinds"], statement=d["statement"],
-        deposit_numbers=d["deposit_numbers"].split()), "修复申请已提交"),
+        deposit_numbers=d["deposit_numbers"].split(), files=d.get("files") or []), "修复申请已提交"),
 }
 FORM_CLASSES = {"reason_form": forms.ReasonForm, "statement_form": forms.StatementForm,
                 "decision_form": forms.DecisionForm, "supersede_form": forms.SupersedeForm,
@@ -107,7 +107,7 @@ def listing_action(request, pk: int, action: str):  # noqa: ANN001, ANN201
         raise Http404("未知操作")
     listing = _listing(request, pk)
     form_name, run, done = ACTIONS[action]
-    form = FORM_CLASSES[form_name](request.POST) if form_name else None
+    form = FORM_CLASSES[form_name](request.POST, request.FILES) if form_name else None
     if form is not None and not form.is_valid():
         return listing_detail(request, pk, {form_name: form})
     try:

@@ -35,6 +35,35 @@ def test_officer_runs_the_procedure_through_the_pages(demo, orgs, facts, client_
     assert "不允许" in r.content.decode()
 
 
+def test_entity_applies_for_repair_with_an_uploaded_proof_through_the_page(demo, orgs, facts, client_as):  # noqa: ANN001
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    officer = demo["qianxinyong"]
+    facts(1)
+    listing = Listing.objects.get()
+    services.start_review(actor=officer, listing=listing)
+    listing = services.serve_notice(actor=officer, listing=listing)
+    services.decide(actor=officer, listing=listing, list_entity=True, reasons="两次行政处罚",
+                    now=dt.datetime.combine(listing.statement_due + dt.timedelta(days=1), dt.time(10), tzinfo=dt.UTC))
+    services.publish(actor=officer, listing=Listing.objects.get(pk=listing.pk))
+    Listing.objects.filter(pk=listing.pk).update(earliest_repair_on=dt.date(2020, 1, 1))  # the waiting time is over
+    entity = client_as("fangmao")
+    url = f"/credit/listings/{listing.pk}/"
+    assert 'enctype="multipart/form-data"' in entity.get(url).content.decode()
+    bad = entity.post(url + "repair/", {"evidence_kinds": ["penalty_paid"], "statement": "已缴纳",
+                                        "files": [SimpleUploadedFile("a.pdf", b"MZ\x90\x00" + bytes(100))]})
+    assert bad.status_code == 400 and "a.pdf" in bad.content.decode()
+    ok = entity.post(url + "repair/", {"evidence_kinds": ["penalty_paid", "training_done"], "statement": "已缴纳罚款",
+                                       "files": [SimpleUploadedFile("培训证明.txt", "结业证明".encode())]})
+    assert ok.status_code == 302
+    page = client_as("qianxinyong").get(url).content.decode()
+    deposit_no = listing.repairs.get().deposit_numbers[0]
+    assert 'data-testid="repair-deposits"' in page and deposit_no in page
+    assert client_as("qianxinyong").get(f"/evidence/{deposit_no}/").status_code == 200
+
+
 def test_unknown_action_and_other_party_are_404(demo, orgs, facts, client_as):  # noqa: ANN001
     facts(1)
     listing = Listing.objects.get()

@@ -205,3 +205,28 @@ def test_facts_fed_by_other_apps_need_no_credit_role_but_hand_entry_does(demo, o
         facts(1, actor=demo["huizhan"], source_type="manual", source_ref="M-1")
     with pytest.raises(Forbidden):
         facts(1, actor=demo["huizhan"], source_type="gossip.x", source_ref="M-2")
+
+
+def test_repair_proof_is_uploaded_into_the_evidence_ledger_and_citations_are_checked(demo, orgs, facts):  # noqa: ANN001
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhibao.evidence import services as evidence
+    from zhibao.evidence.models import Deposit
+
+    listing = _published(demo, orgs, facts)
+    others = evidence.make_deposit(actor=demo["xinghe"], title="星河的证据", files=[], statement="他方材料").deposit
+    with pytest.raises(InvalidInput) as exc:
+        services.apply_repair(actor=demo["fangmao"], listing=listing, evidence_kinds=["penalty_paid"],
+                              statement="已缴纳罚款", deposit_numbers=[others.deposit_no], now=at("2027-12-03"))
+    assert others.deposit_no in str(exc.value) and "无权引用" in str(exc.value)
+    exe = SimpleUploadedFile("receipt.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    with pytest.raises(InvalidInput):
+        services.apply_repair(actor=demo["fangmao"], listing=listing, evidence_kinds=["penalty_paid"],
+                              statement="已缴纳罚款", files=[exe], now=at("2027-12-03"))
+    assert not listing.repairs.exists()
+    receipt = SimpleUploadedFile("receipt.txt", "罚款缴纳凭证 京朝市监罚 已缴纳 80000 元".encode())
+    app = services.apply_repair(actor=demo["fangmao"], listing=listing, evidence_kinds=["penalty_paid"],
+                                statement="已缴纳罚款", files=[receipt], now=at("2027-12-03"))
+    deposit = Deposit.objects.get(deposit_no=app.deposit_numbers[0])
+    assert deposit.depositor == demo["fangmao"] and deposit.files.get().name == "receipt.txt"
+    assert "信用修复材料" in deposit.title
