@@ -1,4 +1,4 @@
-"""Binds the request's IP address for the audit log."""
+"""Binds the request's IP address for the audit log and records each API token use with its status."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             use = getattr(request, "token_use", None)
-            if use is not None:
-                type(use).objects.filter(pk=use.pk).update(status=response.status_code)
+            if use is not None:  # built by TokenAuth, saved here once the status is known
+                use.status = response.status_code
+                use.save(force_insert=True)
             return response
         finally:
             context.reset(token)

@@ -61,6 +61,21 @@ def test_token_use_is_logged_and_scoped(demo, client):  # noqa: ANN001
     assert uses == [("/api/v1/rights", 200), ("/api/v1/orgs", 403)]
 
 
+def test_token_last_used_is_rewritten_at_most_once_a_minute_but_every_use_is_logged(demo, client):  # noqa: ANN001
+    import datetime as dt
+
+    token, raw = services.issue_token(actor=demo["xinghe"], name="ERP", scopes=["rights:read"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client.get("/api/v1/rights", **auth)
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    client.get("/api/v1/rights", **auth)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    client.get("/api/v1/rights", **auth)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+    assert ApiTokenUse.objects.filter(token=token, status=200).count() == 3
+
+
 def test_token_writes_are_audited_with_the_token(demo, client, orgs):  # noqa: ANN001
     token, raw = services.issue_token(actor=demo["xinghe"], name="ERP", scopes=["rights:write"])
     response = client.post("/api/v1/rights", data=json.dumps({
