@@ -153,12 +153,12 @@ def mask_party(org) -> str:  # noqa: ANN001
 
 
 def awarded_damages() -> list[tuple[str, str, str, Decimal]]:
-    """Damages awarded by decisions that found infringement: (right type, industry, act, amount).
+    """Damages awarded in closed cases whose decision found infringement: (right type, industry, act, amount).
 
     Statistics only — no party, number or date leaves this function — for the typed compensation
     references (类型化赔偿参考) beside the damages calculator. Industry is the right holder's.
     """
-    rows = Decision.objects.filter(infringement_found=True, damages__isnull=False).values_list(
+    rows = Decision.objects.filter(infringement_found=True, damages__isnull=False, case__is_open=False).values_list(
         "case__right_type", "case__complainant__industry", "case__acts", "damages")
     out = []
     for right_type, industry, acts, amount in rows:

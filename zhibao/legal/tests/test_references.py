@@ -43,3 +43,17 @@ def test_damages_page_shows_the_reference_chart_or_says_why_not(file_case, demo,
     _decide_awards(file_case, demo, [20000, 40000])
     html = client.get("/law/damages/", {"right_type": "trademark"}).content.decode()
     assert "<svg" in html and "四分位区间" in html and "30000.00" in html
+
+
+def test_awards_of_cases_still_open_are_not_references_yet(file_case, demo, client_as, settings):  # noqa: ANN001
+    settings.ZHIBAO_REFERENCE_MIN_COUNT = 1
+    officer = demo["wangzhifa"]
+    case = file_case()
+    case_services.accept(actor=officer, case=case)
+    case_services.advance(actor=officer, case=case, action="investigate")
+    case_services.decide(actor=officer, case=case, infringement_found=True, damages="70000",
+                         legal_basis="《商标法》第六十三条")
+    client = client_as("xinghe")
+    assert client.get("/api/v1/law/references", {"right_type": "trademark"}).json() == []
+    case_services.close(actor=officer, case=case, reason="已履行")
+    assert client.get("/api/v1/law/references", {"right_type": "trademark"}).json()[0]["count"] == 1
