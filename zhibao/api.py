@@ -15,6 +15,7 @@ from zhibao.accounts.api import router as accounts_router
 from zhibao.accounts.api_auth import AUTH
 from zhibao.cases.api import public_router as cases_public_router
 from zhibao.cases.api import router as cases_router
+from zhibao.cases.api_people import router as cases_people_router
 from zhibao.core.errors import InvalidInput, ServiceError
 from zhibao.credit.api import router as credit_router
 from zhibao.evidence.api import public_router as evidence_public_router
@@ -79,6 +80,7 @@ api.add_router("/v1/notifications", notifications_router)
 api.add_router("/v1/takedown", takedown_router)
 api.add_router("/v1/monitoring", monitoring_router)
 api.add_router("/v1/public", takedown_public_router)
+api.add_router("/v1/cases", cases_people_router)  # first: /cases/drafts is not a case number
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/public", cases_public_router)
 api.add_router("/v1/credit", credit_router)

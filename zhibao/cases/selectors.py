@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import is_staff_role, represented_org_ids
-from zhibao.cases.models import FINAL_STATES, Case, CaseEvent, Decision, Status
+from zhibao.cases.models import FINAL_STATES, Case, CaseEvent, Decision, ExpertRequest, Status
 from zhibao.cases.rules import DISTRICT_BOUND, HANDLERS
 from zhibao.core.errors import NotFound
 
@@ -63,6 +63,20 @@ def draft_for(user: User, pk: int) -> Case:
     if case is None or not user.has_perm("cases.edit_draft", case):
         raise NotFound("未找到该草稿")
     return case
+
+
+def drafts_for(user: User) -> QuerySet[Case]:
+    """Unfinished complaints of the organisations the user may file for, newest first."""
+    return (Case.objects.filter(status=Status.DRAFT, complainant_id__in=represented_org_ids(user, scope="complaints"))
+            .prefetch_related("rights").order_by("-updated_at", "-id"))
+
+
+def expert_request_for(user: User, pk: int) -> ExpertRequest:
+    """An expert request the user may see: the expert it was sent to, or whoever may see its case."""
+    request = ExpertRequest.objects.select_related("case", "expert", "institution").filter(pk=pk).first()
+    if request is None or not (request.expert_id == user.pk or user.has_perm("cases.view_case", request.case)):
+        raise NotFound("未找到该委托")
+    return request
 
 
 def queue_for(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Case]:

@@ -6,10 +6,12 @@ without a row here fails ``test_every_endpoint_is_in_the_permission_matrix``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
 import pytest
+from django.utils import timezone
 
 from zhibao.accounts.roles import Role
 from zhibao.law import uscc as uscc_lib
@@ -125,6 +127,26 @@ MATRIX = {
     ("POST", "/api/v1/cases/{number}/clock"): lambda u: _case_act(u, 409),  # resume a running clock
     ("POST", "/api/v1/cases/{number}/mediation-consent"):
         lambda u: (409 if u.username in (*XINGHE_SIDE, "fangmao") else 403) if _sees_case(u) else 404,
+    # drafts: one unfinished 星河 draft; filing it without respondent, rights or evidence is a 400
+    ("GET", "/api/v1/cases/drafts"): lambda u: 200,
+    ("POST", "/api/v1/cases/drafts"): lambda u: 201 if u.username in XINGHE_SIDE else 403,
+    ("PUT", "/api/v1/cases/drafts/{draft_id}"): lambda u: 200 if u.username in XINGHE_SIDE else 404,
+    ("POST", "/api/v1/cases/drafts/{draft_id}/file"): lambda u: 400 if u.username in XINGHE_SIDE else 404,
+    ("GET", "/api/v1/cases/triage-rules"): lambda u: 200 if u.role in STAFF else 404,
+    # an unknown channel: the city admin hears 400, other staff may not edit rules at all
+    ("POST", "/api/v1/cases/triage-rules"):
+        lambda u: (400 if u.role == Role.CITY_ADMIN else 403) if u.role in STAFF else 404,
+    ("GET", "/api/v1/cases/{number}/messages"): lambda u: 200 if _sees_case(u) else 404,
+    ("POST", "/api/v1/cases/{number}/messages"):
+        lambda u: 201 if u.username in ("wangzhifa", "shiju", "fangmao", *XINGHE_SIDE) else _case_act(u, 0),
+    ("POST", "/api/v1/cases/{number}/messages/read"): lambda u: 200 if _sees_case(u) else 404,
+    ("GET", "/api/v1/cases/{number}/experts"): lambda u: 200 if _sees_case(u) else 404,
+    ("POST", "/api/v1/cases/{number}/experts"): lambda u: _case_act(u, 400),  # no question, no investigator
+    # the demo request goes to 周技术; a report without its file is a 400
+    ("POST", "/api/v1/cases/experts/{request_id}/report"):
+        lambda u: 400 if u.username in ("zhoujishu", "wangzhifa", "shiju") else _case_act(u, 0),
+    ("POST", "/api/v1/cases/{number}/conflicts"):
+        lambda u: 201 if u.username in ("wangzhifa", "shiju", "zhoujishu") else _case_act(u, 0),
     ("GET", "/api/v1/public/case-status"): lambda u: 200,
     # monitoring: 星河's demo watch list and its alert 星禾 ≈ 星河 (daili dismisses it first, then it is 409)
     ("GET", "/api/v1/monitoring/watch-lists"): lambda u: 200,
@@ -254,6 +276,14 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     from zhibao.cases.models import Case
 
     case_number = Case.objects.get(title=DEMO_OPEN_TITLE).number
+    demo_case = Case.objects.get(number=case_number)
+    from zhibao.cases import people as case_people
+    from zhibao.cases import services as case_services
+
+    draft = case_services.save_draft(actor=demo["xinghe"], complainant=xinghe_org, title="矩阵草稿")
+    expert_request = case_people.request_expert(
+        actor=demo["wangzhifa"], case=demo_case, kind="investigator", question="矩阵：技术问题",
+        due_date=timezone.localdate() + dt.timedelta(days=30), expert=demo["zhoujishu"])
     from zhibao.monitoring.models import Alert
 
     mon_alert = Alert.objects.get(screening__name="星禾", right__title="星河")
@@ -267,6 +297,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
                   "alert_id": mon_alert.pk, "watch_list_id": mon_alert.watch_list_id,
 
                   "listing_id": credit_listing.pk, "repair_id": repair.pk,
+                  "draft_id": draft.pk, "request_id": expert_request.pk,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
@@ -274,6 +305,8 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
             body = _body(method, template, n, xinghe_org, orgs)
             if template == "/api/v1/cases":
                 body = {**_case_body(n, xinghe_org), "deposit_nos": [deposit.deposit_no]}
+            if template in ("/api/v1/cases/drafts", "/api/v1/cases/drafts/{draft_id}"):
+                body = {**(body or {}), "complainant_id": xinghe_org.pk}
             if template == "/api/v1/evidence/deposits":
                 upload = io.BytesIO(f"证据 {n}".encode())
                 upload.name = f"e{n}.txt"
@@ -293,6 +326,10 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
                 upload.name = "a.csv"
                 response = client.post(path, {"file": upload})
 
+            elif template == "/api/v1/cases/{number}/messages" and method == "POST":
+                response = client.post(path, {"body": f"矩阵消息 {n}"})
+            elif template == "/api/v1/cases/experts/{request_id}/report":
+                response = client.post(path, {"summary": "矩阵意见"})
             elif template == "/api/v1/credit/check":
                 response = client.get(path, {"uscc": orgs["fangmao"].uscc, "measure": "procurement"})
             elif template == "/api/v1/law/deadline":
@@ -317,6 +354,13 @@ def _case_body(n: int, xinghe_org) -> dict:  # noqa: ANN001
 
 
 _CASE_BODIES = {
+    "/api/v1/cases/drafts": {"title": "矩阵草稿"},  # complainant_id is added per run
+    "/api/v1/cases/drafts/{draft_id}": {"title": "矩阵草稿（改）"},
+    "/api/v1/cases/drafts/{draft_id}/file": {},
+    "/api/v1/cases/triage-rules": {"key": "matrix", "name": "矩阵规则", "conditions": {}, "complexity": "simple",
+                                   "channel": "nowhere"},
+    "/api/v1/cases/{number}/experts": {"kind": "investigator", "question": "", "due_date": "2099-01-01"},
+    "/api/v1/cases/{number}/conflicts": {"has_conflict": False},
     "/api/v1/cases/{number}/transitions": {"action": "investigate"},
     "/api/v1/cases/{number}/switch-channel": {"channel": "mediation", "reason": ""},
     "/api/v1/cases/{number}/decision": {"infringement_found": True, "legal_basis": "《商标法》第六十条"},
