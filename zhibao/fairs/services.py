@@ -26,6 +26,7 @@ from zhibao.cases import services as cases
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhibao.core.pdf import render_pdf
 from zhibao.core.uploads import check_upload
+from zhibao.evidence import selectors as evidence_selectors
 from zhibao.evidence import services as evidence
 from zhibao.fairs.models import BoothComplaint, ComplaintEvent, Exhibitor, Fair, Filing, Pledge
 from zhibao.law import periods
@@ -180,8 +181,13 @@ def _complaint_no(now: dt.datetime) -> str:
 
 
 def file_complaint(*, actor: User, respondent: Exhibitor, complainant: Organisation, right_ids: Sequence[int],
-                   description: str, photos: Sequence[Any] = (), now: dt.datetime | None = None) -> BoothComplaint:
-    """An on-site complaint at a booth; photos become one evidence deposit; the 24-hour clock starts."""
+                   description: str, photos: Sequence[Any] = (), deposit_no: str = "",
+                   now: dt.datetime | None = None) -> BoothComplaint:
+    """An on-site complaint at a booth; the 24-hour clock starts.
+
+    Evidence is either photos (deposited here as one evidence deposit) or, for API clients that deposited
+    them first, the number of a deposit the actor may see.
+    """
     if complainant.pk not in represented_org_ids(actor, scope="notices"):
         raise Forbidden("无权以该权利人名义投诉")
     errors: dict[str, list[str]] = {}
@@ -195,10 +201,17 @@ def file_complaint(*, actor: User, respondent: Exhibitor, complainant: Organisat
         errors["description"] = ["请描述侵权展品及事实（至少 10 个字）"]
     if respondent.organisation_id == complainant.pk:
         errors["respondent"] = ["不能投诉自己的展位"]
+    deposit = None
+    if deposit_no.strip():
+        deposit = evidence_selectors.deposits_visible_to(actor=actor).filter(
+            deposit_no=deposit_no.strip().upper()).first()
+        if deposit is None:
+            errors["deposit_no"] = [f"未找到存证 {deposit_no.strip()}"]
+        elif photos:
+            errors["deposit_no"] = ["请上传现场照片或引用已有存证，二选一"]
     if errors:
         raise InvalidInput(errors)
     now = now or timezone.now()
-    deposit = None
     if photos:
         deposit = evidence.make_deposit(actor=actor, title=f"展位 {respondent.booth} 现场照片"[:200],
                                         files=list(photos), category="infringement").deposit
