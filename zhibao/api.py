@@ -20,6 +20,7 @@ from zhibao.core.errors import InvalidInput, ServiceError
 from zhibao.credit.api import router as credit_router
 from zhibao.evidence.api import public_router as evidence_public_router
 from zhibao.evidence.api import router as evidence_router
+from zhibao.fairs.api import router as fairs_router
 from zhibao.legal.api import router as law_router
 from zhibao.monitoring.api import router as monitoring_router
 from zhibao.notifications.api import router as notifications_router
@@ -84,3 +85,4 @@ api.add_router("/v1/cases", cases_people_router)  # first: /cases/drafts is not 
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/public", cases_public_router)
 api.add_router("/v1/credit", credit_router)
+api.add_router("/v1/fairs", fairs_router)

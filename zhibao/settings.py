@@ -258,3 +258,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ZHIBAO_LOG_LEVEL", "WARNING")},
 }
+# Repeat sellers (takedown → credit): removals on this many separate notices, with the measures still in force,
+# record an "ecommerce_repeat" credit fact for the seller's organisation (again at every further multiple).
+ZHIBAO_TAKEDOWN_REPEAT_NOTICES = env_int("ZHIBAO_TAKEDOWN_REPEAT_NOTICES", 3)

@@ -32,6 +32,22 @@ from zhibao.rights.models import Licence, Right
 
 EVIDENCE_CHANNEL = {"criminal": "criminal_transfer"}
 PLACE_TYPES = {"online": "网店", "physical": "实体地址", "fair": "展会", "customs": "进出口"}
+#: Who may hand a complaint they received on site to ZhiBao on the complainant's behalf (移交): enforcement
+#: staff, and fair organisers / platforms (platform-operator users) for complaints lodged with them.
+REFERRING_ROLES = (Role.OFFICER, Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_OPERATOR)
+
+
+@dataclass
+class Referral:
+    """A complaint handed over by a third party (e.g. a fair organiser's 移交执法), set only by ``refer_complaint``.
+
+    ``source`` names where it came from (shown on the case timeline); ``deposits`` were already checked by
+    the referring service (they belong to the complaint being transferred, which the referrer may see).
+    """
+
+    source: str
+    deposits: list = field(default_factory=list)
+    district_id: int | None = None
 
 
 @dataclass
@@ -218,14 +234,14 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
                    illegal_business_volume: object = None, preferred_channel: str = "",
                    both_willing_to_mediate: bool = False, deposit_nos: list[str] | None = None,
                    files: list | None = None, draft: Case | None = None, join: bool = False,
-                   now: dt.datetime | None = None) -> Filing:
+                   now: dt.datetime | None = None, referral: Referral | None = None) -> Filing:
     """File a complaint: validate, resolve the respondent, attach evidence, triage, number, assign, start the clock.
 
     A duplicate (same right, same respondent, open case) raises Conflict carrying ``duplicate`` (its
     number) unless ``join`` is true, in which case the evidence is added to the open case instead.
     """
     now = now or timezone.now()
-    if complainant.pk not in represented_org_ids(actor, scope="complaints"):
+    if referral is None and complainant.pk not in represented_org_ids(actor, scope="complaints"):
         raise Forbidden("您不能代表该主体投诉（需本单位账号或有效的授权委托）")
     errors: dict[str, list[str]] = {}
     if not title.strip():
@@ -253,7 +269,7 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
         errors["respondent"] = ["请填写被投诉人（统一社会信用代码、名称、网店地址或地址）"]
     elif respondent is not None and respondent.pk == complainant.pk:
         errors["respondent"] = ["不能投诉本单位"]
-    deposits = []
+    deposits = list(referral.deposits) if referral is not None else []
     for no in deposit_nos or []:
         found = evidence_selectors.deposits_visible_to(actor=actor).filter(deposit_no=no.strip().upper()).first()
         if found is None:
@@ -272,7 +288,11 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
         if not join:
             raise Conflict(f"已有未结案件 {duplicate.number} 针对同一权利和同一被投诉人，可加入该案件",
                            duplicate=duplicate.number)
-        return Filing(_join(actor, duplicate, deposits, rights, now), joined=True)
+        joined = _join(actor, duplicate, deposits, rights, now)
+        if referral is not None:
+            events.record(joined, actor, "referred", f"{actor} 移交并入本案：{referral.source}"[:300], at=now,
+                          payload={"source": referral.source})
+        return Filing(joined, joined=True)
     case = draft if draft is not None and draft.status == "draft" else Case(complainant=complainant, filed_by=actor)
     case.complainant, case.respondent, case.title, case.facts, case.acts = complainant, respondent, title.strip(), \
         facts, acts
@@ -281,7 +301,8 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
     case.both_willing_to_mediate = both_willing_to_mediate
     case.agent = actor if actor.role == Role.AGENT else None
     case.right_type = rights[0].right_type
-    case.district_id = respondent.district_id or complainant.district_id
+    case.district_id = (referral.district_id if referral is not None and referral.district_id else None) \
+        or respondent.district_id or complainant.district_id
     result = triage(case, has_evidence=bool(deposits))
     case.complexity, case.proposed_channel, case.triage_rule = result.complexity, result.channel, result.rule
     case.channel = preferred_channel or result.channel
@@ -296,12 +317,38 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
                   f"{Channel(result.channel).label}", reason="；".join(result.reasons),
                   payload={"rule": result.rule.key if result.rule else None,
                            "version": result.rule.version if result.rule else None}, at=now)
+    if referral is not None:
+        events.record(case, actor, "referred", f"由 {actor} 代投诉人移交：{referral.source}"[:300], at=now,
+                      payload={"source": referral.source, "filed_by": actor.username})
+        events.tell(events.party_users(case, respondent=False), case, "referred",
+                    f"您的投诉已移交立案：{case.number}", referral.source)
     if case.assignee:
         events.record(case, None, "assigned", f"按辖区和工作量分配给 {case.assignee}", at=now)
     evidence.submit_to_channel(actor=actor, deposits=deposits, channel=EVIDENCE_CHANNEL.get(case.channel, case.channel),
                                reference=case.number)
     events.tell(events.handlers_for(case), case, "filed", f"新案件 {case.number}：{case.title}")
     return Filing(case, triage=result)
+
+
+def refer_complaint(*, actor: User, complainant: Organisation, source: str, deposits: list, right_ids: list[int],
+                    title: str, facts: str = "", respondent: Organisation | None = None,
+                    acts: list[dict] | None = None, channel: str = Channel.ENFORCEMENT,
+                    district_id: int | None = None, now: dt.datetime | None = None) -> Filing:
+    """File a case on the complainant's behalf from a complaint lodged elsewhere (移交), e.g. at a fair booth.
+
+    Why a separate entry point: the referrer (organiser or officer) does not act for the complainant, so the
+    representation check of ``file_complaint`` cannot apply; instead the referrer's role is checked here, the
+    case records the referrer as ``filed_by`` and a "referred" event names who transferred it and from where.
+    The rights must still belong to the complainant and be in force. An open case on the same right against
+    the same respondent is joined rather than duplicated.
+    """
+    if actor.role not in REFERRING_ROLES:
+        raise Forbidden("只有执法人员或展会主办方/平台可以移交投诉")
+    if not source.strip():
+        raise InvalidInput({"source": ["请写明移交来源"]})
+    return file_complaint(actor=actor, complainant=complainant, right_ids=right_ids, title=title, facts=facts,
+                          respondent=respondent, acts=acts, preferred_channel=channel, join=True, now=now,
+                          referral=Referral(source.strip(), list(deposits), district_id))
 
 
 def _join(actor: User, case: Case, deposits: list, rights: list[Right], now: dt.datetime) -> Case:

@@ -1,8 +1,8 @@
 """Writes on cases: the stable entry points other apps call (credit, takedown, monitoring).
 
-``file_complaint`` (intake), ``accept``, ``reject``, ``advance`` (any other transition of the channel),
-``switch_channel``, ``decide``, ``close``, clock ``pause_clock`` / ``resume_clock`` / ``extend_clock``,
-``assign``, ``consent_to_mediation``, ``schedule_hearing``. Each is one transaction: permission check,
+``file_complaint`` (intake), ``refer_complaint`` (移交 on the complainant's behalf), ``accept``, ``reject``,
+``advance`` (any other transition of the channel), ``switch_channel``, ``decide``, ``close``, clock
+``pause_clock`` / ``resume_clock`` / ``extend_clock``, ``assign``, ``consent_to_mediation``, ``schedule_hearing``. Each is one transaction: permission check,
 optimistic lock (``expected_version``), the transition (409 with the allowed ones), an event, an audit
 entry, notifications.
 """
@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from zhibao.accounts.models import User
 from zhibao.cases import events
-from zhibao.cases.intake import EVIDENCE_CHANNEL, file_complaint, save_draft, save_triage_rule  # noqa: F401
+from zhibao.cases.intake import (  # noqa: F401
+    EVIDENCE_CHANNEL,
+    file_complaint,
+    refer_complaint,
+    save_draft,
+    save_triage_rule,
+)
 from zhibao.cases.models import Case, Channel, Decision, Status
 from zhibao.cases.rules import complainant_side, respondent_side
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput

@@ -46,6 +46,7 @@ class CreditFact(models.Model):
         COURT_JUDGMENT = "court_judgment", "法院判决"
         MALICIOUS_NOTICE = "malicious_notice", "恶意投诉（电商通知）"
         FAIR_VIOLATION = "fair_violation", "展会违规"
+        ECOMMERCE_REPEAT = "ecommerce_repeat", "电商重复侵权（多次被删除或重新上架）"
         COMMITMENT = "commitment", "不侵权承诺"
         COMMITMENT_BROKEN = "commitment_broken", "违反承诺"
         REFUSED_EXECUTION = "refused_execution", "拒不履行决定"

@@ -102,6 +102,9 @@ class BoothComplaint(models.Model):
                                    on_delete=models.PROTECT)
     handled_at = models.DateTimeField(null=True, blank=True)
     within_clock = models.BooleanField(null=True)
+    case = models.ForeignKey("cases.Case", verbose_name="移交案件", null=True, blank=True,
+                             related_name="booth_complaints", on_delete=models.PROTECT,
+                             help_text="the enforcement case a transfer (移交执法) filed or joined")
 
     class Meta:
         ordering = ["-filed_at", "-id"]

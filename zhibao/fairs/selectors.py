@@ -39,7 +39,7 @@ def my_exhibitions(*, actor: User) -> QuerySet[Exhibitor]:
 
 
 def complaints_visible_to(*, actor: User, fair: Fair | None = None) -> QuerySet[BoothComplaint]:
-    complaints = BoothComplaint.objects.select_related("fair", "respondent__organisation", "complainant")
+    complaints = BoothComplaint.objects.select_related("fair", "respondent__organisation", "complainant", "case")
     if fair is not None:
         complaints = complaints.filter(fair=fair)
     if is_staff_role(actor):

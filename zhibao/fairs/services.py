@@ -1,7 +1,7 @@
 """Writes for trade fairs: registration, exhibitors, IP filings, pledges, booth complaints and their handling.
 
 The 24-hour clock (``zhibao.law.periods`` rule ``fair_complaint``) is fixed when the complaint is filed and
-the handling records whether it was met. A removal or cover-up at a booth whose exhibitor signed the pledge
+the handling records whether it was met. A transfer to enforcement files the case through ``cases.services``. A removal or cover-up at a booth whose exhibitor signed the pledge
 marks the pledge broken and feeds the credit file (through ``zhibao.takedown.integration``).
 """
 
@@ -22,9 +22,11 @@ from zhibao.accounts import audit
 from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import represented_org_ids
+from zhibao.cases import services as cases
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhibao.core.pdf import render_pdf
 from zhibao.core.uploads import check_upload
+from zhibao.evidence import selectors as evidence_selectors
 from zhibao.evidence import services as evidence
 from zhibao.fairs.models import BoothComplaint, ComplaintEvent, Exhibitor, Fair, Filing, Pledge
 from zhibao.law import periods
@@ -41,6 +43,10 @@ PLEDGE_TEXT = (
 OUTCOMES = {"mediate": "现场调解达成", "remove_exhibits": "撤展", "cover": "遮盖", "transfer": "移交执法",
             "reject": "不予支持"}
 BREAKS_PLEDGE = ("remove_exhibits", "cover")
+#: The infringing act a transferred booth complaint is filed as, by the first right's type (exhibiting an
+#: infringing product at a fair is offering it for sale).
+FAIR_ACTS = {"trademark": "sell_counterfeit", "patent": "patent_infringement", "copyright": "copyright_infringement",
+             "trade_secret": "trade_secret", "gi": "counterfeit_mark"}
 
 
 def _organisers(fair: Fair) -> list[User]:
@@ -175,8 +181,13 @@ def _complaint_no(now: dt.datetime) -> str:
 
 
 def file_complaint(*, actor: User, respondent: Exhibitor, complainant: Organisation, right_ids: Sequence[int],
-                   description: str, photos: Sequence[Any] = (), now: dt.datetime | None = None) -> BoothComplaint:
-    """An on-site complaint at a booth; photos become one evidence deposit; the 24-hour clock starts."""
+                   description: str, photos: Sequence[Any] = (), deposit_no: str = "",
+                   now: dt.datetime | None = None) -> BoothComplaint:
+    """An on-site complaint at a booth; the 24-hour clock starts.
+
+    Evidence is either photos (deposited here as one evidence deposit) or, for API clients that deposited
+    them first, the number of a deposit the actor may see.
+    """
     if complainant.pk not in represented_org_ids(actor, scope="notices"):
         raise Forbidden("无权以该权利人名义投诉")
     errors: dict[str, list[str]] = {}
@@ -190,10 +201,17 @@ def file_complaint(*, actor: User, respondent: Exhibitor, complainant: Organisat
         errors["description"] = ["请描述侵权展品及事实（至少 10 个字）"]
     if respondent.organisation_id == complainant.pk:
         errors["respondent"] = ["不能投诉自己的展位"]
+    deposit = None
+    if deposit_no.strip():
+        deposit = evidence_selectors.deposits_visible_to(actor=actor).filter(
+            deposit_no=deposit_no.strip().upper()).first()
+        if deposit is None:
+            errors["deposit_no"] = [f"未找到存证 {deposit_no.strip()}"]
+        elif photos:
+            errors["deposit_no"] = ["请上传现场照片或引用已有存证，二选一"]
     if errors:
         raise InvalidInput(errors)
     now = now or timezone.now()
-    deposit = None
     if photos:
         deposit = evidence.make_deposit(actor=actor, title=f"展位 {respondent.booth} 现场照片"[:200],
                                         files=list(photos), category="infringement").deposit
@@ -213,17 +231,40 @@ def file_complaint(*, actor: User, respondent: Exhibitor, complainant: Organisat
     return complaint
 
 
-@transaction.atomic
 def handle_complaint(*, actor: User, complaint: BoothComplaint, outcome: str, note: str,
                      now: dt.datetime | None = None) -> BoothComplaint:
-    """The organiser's (or an officer's) handling: mediation, removal, cover-up, transfer, or rejection."""
-    fair = complaint.fair
-    if not (actor.has_perm("fairs.manage_fair", fair) or actor.role in (Role.OFFICER, Role.DISTRICT_ADMIN)):
+    """The organiser's (or an officer's) handling: mediation, removal, cover-up, transfer, or rejection.
+
+    A transfer (移交执法) files a real enforcement case through ``cases.services.refer_complaint`` in the same
+    transaction, so a complaint is never marked transferred without its case. When the complaint has no photo
+    deposit, the on-site handling record is deposited first (outside the transaction: the ledger append is
+    its own durable step) so the case carries evidence.
+    """
+    if not (actor.has_perm("fairs.manage_fair", complaint.fair) or actor.role in (Role.OFFICER, Role.DISTRICT_ADMIN)):
         raise Forbidden("只有主办方或执法人员可以处理展会投诉")
     if outcome not in OUTCOMES:
         raise InvalidInput({"outcome": [f"未知的处理方式：{outcome}（可选：{', '.join(OUTCOMES)}）"]})
     if len(note.strip()) < 4:
         raise InvalidInput({"note": ["请写明处理情况"]})
+    record = None
+    if outcome == "transfer" and complaint.deposit_id is None and complaint.status == BoothComplaint.Status.OPEN:
+        record = _handling_record(actor, complaint, note.strip())
+    return _handle(actor=actor, complaint=complaint, outcome=outcome, note=note.strip(), record=record, now=now)
+
+
+def _handling_record(actor: User, complaint: BoothComplaint, note: str) -> Any:
+    statement = (f"展会：{complaint.fair.name}（{complaint.fair.venue}）\n被投诉展位：{complaint.respondent}\n"
+                 f"投诉人：{complaint.complainant.name}\n投诉编号：{complaint.number}\n"
+                 f"投诉时间：{timezone.localtime(complaint.filed_at):%Y-%m-%d %H:%M}\n投诉事实：{complaint.description}\n"
+                 f"现场处理情况：{note}\n处理人：{actor}")
+    return evidence.make_deposit(actor=actor, title=f"展会投诉现场处理记录 {complaint.number}"[:200], files=[],
+                                 statement=statement, category="infringement").deposit
+
+
+@transaction.atomic
+def _handle(*, actor: User, complaint: BoothComplaint, outcome: str, note: str, record: Any,
+            now: dt.datetime | None) -> BoothComplaint:
+    fair = complaint.fair
     complaint = BoothComplaint.objects.select_for_update().get(pk=complaint.pk)
     method = getattr(complaint, outcome)
     if not can_proceed(method):
@@ -231,11 +272,16 @@ def handle_complaint(*, actor: User, complaint: BoothComplaint, outcome: str, no
                        status=complaint.status)
     method()
     now = now or timezone.now()
-    complaint.outcome, complaint.handled_by, complaint.handled_at = note.strip(), actor, now
+    complaint.outcome, complaint.handled_by, complaint.handled_at = note, actor, now
     complaint.within_clock = now <= complaint.due_at
+    if outcome == "transfer":
+        complaint.case = _transfer(actor, complaint, note, record, now)
     complaint.save()
     _event(complaint, actor, f"处理结果：{OUTCOMES[outcome]}" + ("" if complaint.within_clock else "（已超过 24 小时）"),
-           reason=note.strip(), at=now)
+           reason=note, at=now)
+    if complaint.case is not None:
+        _event(complaint, actor, f"已移交执法：案件 {complaint.case.number}（{complaint.case.get_status_display()}）",
+               at=now)
     pledge = Pledge.objects.filter(exhibitor=complaint.respondent).first()
     if outcome in BREAKS_PLEDGE and pledge is not None:
         pledge.broken = True
@@ -246,11 +292,30 @@ def handle_complaint(*, actor: User, complaint: BoothComplaint, outcome: str, no
             summary=f"{fair.name} 展位 {complaint.respondent.booth} 违反不侵权承诺：{OUTCOMES[outcome]}",
             source_type="fair", source_ref=complaint.number, wilful=False)
     audit.record(actor=actor, action="handle_booth_complaint", obj=complaint, reason=note,
-                 after={"status": complaint.status, "within_clock": complaint.within_clock})
+                 after={"status": complaint.status, "within_clock": complaint.within_clock,
+                        "case": complaint.case.number if complaint.case else None})
+    title = f"展会投诉 {complaint.number}：{OUTCOMES[outcome]}"
+    if complaint.case is not None:
+        title += f"，案件 {complaint.case.number}"
     notify(recipients=_org_users(complaint.complainant_id) + _org_users(complaint.respondent.organisation_id),
-           kind="fairs.handled", title=f"展会投诉 {complaint.number}：{OUTCOMES[outcome]}",
-           url=f"/fairs/complaints/{complaint.pk}/")
+           kind="fairs.handled", title=title, url=f"/fairs/complaints/{complaint.pk}/")
     return complaint
+
+
+def _transfer(actor: User, complaint: BoothComplaint, note: str, record: Any, now: dt.datetime) -> Any:
+    """File (or join) the enforcement case for a transferred complaint, on the complainant's behalf."""
+    fair, booth = complaint.fair, complaint.respondent
+    rights = list(complaint.rights.all())
+    deposits = [d for d in (complaint.deposit, record) if d is not None]
+    place = f"{fair.name}（{fair.venue}）展位 {booth.booth}"
+    acts = [{"act": FAIR_ACTS.get(rights[0].right_type if rights else "", "sell_counterfeit"), "place_type": "fair",
+             "place": place[:300]}]
+    filing = cases.refer_complaint(
+        actor=actor, complainant=complaint.complainant, respondent=booth.organisation,
+        right_ids=[r.pk for r in rights], title=f"展会侵权投诉：{place}"[:200], acts=acts, deposits=deposits,
+        facts=f"{complaint.description}\n\n现场处理情况（{actor}）：{note}",
+        source=f"展会投诉 {complaint.number}（{place}）", district_id=fair.district_id, now=now)
+    return filing.case
 
 
 def overdue_reminders(*, now: dt.datetime) -> int:

@@ -133,6 +133,7 @@ def complaint_detail(request, pk: int):  # noqa: ANN001, ANN201
             return redirect("fairs:complaint", pk=pk)
     return render(request, "fairs/complaint.html", {
         "complaint": complaint, "events": complaint.events.all(), "form": form, "may_handle": may_handle,
+        "case_visible": complaint.case is not None and request.user.has_perm("cases.view_case", complaint.case),
         "now": timezone.now(), "breadcrumbs": [CRUMB, (complaint.fair.name, f"/fairs/{complaint.fair_id}/"),
                                                (complaint.number, None)]})
 

@@ -291,6 +291,10 @@ class RelistFlag(models.Model):
     fingerprint = models.ForeignKey(Fingerprint, related_name="flags", on_delete=models.PROTECT)
     matched_on = models.CharField(max_length=100)
     created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField("确认为重新上架", null=True, blank=True)
+    confirmed_by = models.ForeignKey("accounts.User", null=True, blank=True, related_name="+",
+                                     on_delete=models.PROTECT)
+    confirm_note = models.TextField("确认说明", blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["listing", "fingerprint"], name="relist_once")]

@@ -233,3 +233,12 @@ def get_listing(*, actor: User, pk: int) -> Listing:
     if listing is None or not (is_staff_role(actor) or actor.has_perm("takedown.operate_platform", listing.platform)):
         raise NotFound("未找到该商品")
     return listing
+
+
+def get_relist_flag(*, actor: User, pk: int) -> RelistFlag:
+    """A relisting flag, for whoever may see its listing's page (the platform's operators and staff)."""
+    flag = RelistFlag.objects.select_related("listing__platform", "listing__shop").filter(pk=pk).first()
+    if flag is None:
+        raise NotFound("未找到该标记")
+    get_listing(actor=actor, pk=flag.listing_id)
+    return flag

@@ -2,11 +2,13 @@
 
 ``services_core``: platforms, listings, notices, measures, service on the seller.
 ``services_after``: counter-notices, the 15-day clock and its extension, proceedings, lifting, withdrawal,
-malicious-notice findings.
+malicious-notice findings, confirmation of relisting flags.
+``repeat``: repeat sellers feed the credit file.
 """
 
 from zhibao.takedown.services_after import (  # noqa: F401
     attach_proceeding,
+    confirm_relisting,
     escalate_live,
     extend_clock,
     file_counter_notice,

@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from zhibao.accounts import audit
 from zhibao.accounts.models import User
+from zhibao.accounts.selectors import is_staff_role
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhibao.evidence import selectors as evidence_selectors
 from zhibao.law import periods
 from zhibao.notifications.services import notify
-from zhibao.takedown import integration
-from zhibao.takedown.models import CounterNotice, MaliciousFinding, Notice, NoticeItem, Proceeding
+from zhibao.takedown import integration, repeat
+from zhibao.takedown.models import CounterNotice, MaliciousFinding, Notice, NoticeItem, Proceeding, RelistFlag
 from zhibao.takedown.services_core import (
     _event,
     _fire,
@@ -187,6 +188,7 @@ def attach_proceeding(*, actor: User, item: NoticeItem, reference: str = "", aut
     _event(item=item, listing=item.listing, actor=actor, kind="proceeding", public=True,
            summary=f"通知人已投诉/起诉（{proceeding.get_kind_display()} {proceeding.reference}），期间停止，维持措施")
     _maybe_close(item.notice, timezone.now())
+    repeat.check_removals(actor=actor, listing=item.listing)
     audit.record(actor=actor, action="attach_proceeding", obj=item.notice,
                  after={"item": item.pk, "kind": proceeding.kind, "reference": proceeding.reference})
     notify(recipients=operators(item.notice.platform) + _org_users(item.listing.shop.seller_org_id),
@@ -221,6 +223,34 @@ def lift_expired(*, now: dt.datetime) -> int:
                    url=_item_url(item))
             lifted += 1
     return lifted
+
+
+@transaction.atomic
+def confirm_relisting(*, actor: User, flag: RelistFlag, note: str = "", now: dt.datetime | None = None
+                      ) -> RelistFlag:
+    """The platform confirms that a flagged listing is a relisted copy of one it removed; feeds the credit file.
+
+    Only the platform decides (it sees both listings and knows its sellers); confirming twice changes nothing.
+    """
+    platform = flag.listing.platform
+    may_operate = actor.has_perm("takedown.operate_platform", platform)
+    if not (may_operate or is_staff_role(actor)):
+        raise NotFound("未找到该商品")
+    if not may_operate:
+        raise Forbidden("只有该平台的运营人员可以确认重新上架")
+    flag = RelistFlag.objects.select_for_update().select_related("listing__shop__seller_org", "listing__platform",
+                                                                 "fingerprint__listing").get(pk=flag.pk)
+    if flag.confirmed_at is not None:
+        return flag
+    now = now or timezone.now()
+    flag.confirmed_at, flag.confirmed_by, flag.confirm_note = now, actor, note.strip()
+    flag.save(update_fields=["confirmed_at", "confirmed_by", "confirm_note"])
+    _event(item=None, listing=flag.listing, actor=actor, kind="relist_confirmed", at=now, reason=note.strip(),
+           summary=f"平台确认重新上架：与已处理商品 {flag.fingerprint.listing.listing_id} 的{flag.matched_on}一致")
+    repeat.report_relisting(actor=actor, flag=flag, now=now)
+    audit.record(actor=actor, action="relist_confirmed", obj=flag.listing, reason=note.strip(),
+                 after={"flag": flag.pk})
+    return flag
 
 
 # --- withdrawal and abuse ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from zhibao.law import uscc as uscc_lib
 from zhibao.notifications.services import notify
 from zhibao.orgs.models import Organisation
 from zhibao.rights.models import Right, RightType
-from zhibao.takedown import relisting, selectors, webhooks
+from zhibao.takedown import relisting, repeat, selectors, webhooks
 from zhibao.takedown.models import (
     Listing,
     ListingEvent,
@@ -429,6 +429,7 @@ def decide(*, actor: User, item: NoticeItem, measure: str, reason: str = "", now
             _fire(listing, "take_down")
             listing.save()
         relisting.record_fingerprint(item)
+        repeat.check_removals(actor=actor, listing=listing, now=now)
     _event(item=item, listing=listing, actor=actor, kind="measure", public=True, at=now, reason=reason.strip(),
            summary=f"平台措施：{item.get_measure_display()}")
     _maybe_close(notice, now)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("public/", views.public, name="public"),
     path("live/", views.live, name="live"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
+    path("relist-flags/<int:pk>/confirm/", views.relist_confirm, name="relist_confirm"),
 ]

@@ -253,7 +253,24 @@ def listing_detail(request, pk: int):  # noqa: ANN001, ANN201
         "listing": listing, "timeline": listing.events.select_related("item__notice"),
         "items": listing.items.select_related("notice"),
         "relist_flags": listing.relist_flags.select_related("fingerprint__listing"),
+        "is_operator": request.user.has_perm("takedown.operate_platform", listing.platform),
         "breadcrumbs": [CRUMB, (listing.listing_id, None)]})
+
+
+@login_required
+@require_POST
+def relist_confirm(request, pk: int):  # noqa: ANN001, ANN201
+    """The platform confirms a relisting flag shown on the listing page (feeds the seller's credit file)."""
+    try:
+        flag = selectors.get_relist_flag(actor=request.user, pk=pk)
+        services.confirm_relisting(actor=request.user, flag=flag, note=request.POST.get("note", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Forbidden as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已确认重新上架，并报送经营者信用档案")
+    return redirect("takedown:listing", pk=flag.listing_id)
 
 
 @login_required

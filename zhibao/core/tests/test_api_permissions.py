@@ -181,9 +181,26 @@ MATRIX = {
     ("POST", "/api/v1/credit/repairs/{repair_id}/review"): lambda u: _credit_act(u, 400),
     ("POST", "/api/v1/credit/listings/{listing_id}/statement"): lambda u: _credit_entity(u, 409),
     ("POST", "/api/v1/credit/listings/{listing_id}/repairs"): lambda u: _credit_entity(u, 400),
+    # fairs: the demo fair of 会展公司 (huizhan); a booth complaint 星河 → 仿冒商贸's booth A-101 made in setup
+    ("GET", "/api/v1/fairs"): lambda u: 200,
+    ("GET", "/api/v1/fairs/{fair_id}/exhibitors"): lambda u: 200,
+    # the complaint page: right holders' side only (others 404); a party other than 星河's side may not use its name
+    ("POST", "/api/v1/fairs/{fair_id}/complaints"):
+        lambda u: 201 if u.username in XINGHE_SIDE else (403 if u.username in ("fangmao", "jinggou", "huizhan")
+                                                         else 404),
+    ("GET", "/api/v1/fairs/complaints/{complaint_id}"): lambda u: 200 if _sees_fair_complaint(u) else 404,
+    # an unknown outcome: the organiser and officers/district admins get 400, other viewers 403
+    ("POST", "/api/v1/fairs/complaints/{complaint_id}/handle"):
+        lambda u: (400 if u.username == "huizhan" or u.role in (Role.OFFICER, Role.DISTRICT_ADMIN) else 403)
+        if _sees_fair_complaint(u) else 404,
 }
 
 CREDIT_CHECKERS = {Role.AGENCY, Role.CREDIT_OFFICER, Role.CITY_ADMIN}
+
+
+def _sees_fair_complaint(user) -> bool:  # noqa: ANN001
+    """The complainant's side, the respondent, the organiser, and staff."""
+    return user.role in STAFF or user.username in (*XINGHE_SIDE, "fangmao", "huizhan")
 
 
 def _sees_listing(user) -> bool:  # noqa: ANN001
@@ -289,6 +306,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     mon_alert = Alert.objects.get(screening__name="星禾", right__title="星河")
 
     credit_listing, repair = _published_credit_listing(demo, orgs)
+    fair_complaint = _fair_complaint(demo, orgs)
     failures = []
     for n, user in enumerate(sorted(demo.values(), key=lambda u: u.username)):
         client = client_as(user.username)
@@ -298,6 +316,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
 
                   "listing_id": credit_listing.pk, "repair_id": repair.pk,
                   "draft_id": draft.pk, "request_id": expert_request.pk,
+                  "fair_id": fair_complaint.fair_id, "complaint_id": fair_complaint.pk,
                   "code": uscc_lib.make_uscc("91110105MA7" + f"{n:06d}")}
         for (method, template), expect in MATRIX.items():
             # the GI belongs to 平谷大桃协会, for which no demo party acts
@@ -390,9 +409,28 @@ def _published_credit_listing(demo, orgs):  # noqa: ANN001, ANN202
     return listing, repair
 
 
+def _fair_complaint(demo, orgs):  # noqa: ANN001, ANN202
+    from zhibao.fairs import services as fairs
+    from zhibao.fairs.models import Exhibitor
+    from zhibao.rights.models import Right
+
+    return fairs.file_complaint(actor=demo["xinghe"], respondent=Exhibitor.objects.get(organisation=orgs["fangmao"]),
+                                complainant=orgs["xinghe"], right_ids=[Right.objects.get(number="45678901").pk],
+                                description="A-101 展出带“星河”标识的音箱，未经许可。")
+
+
 def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None:  # noqa: ANN001
     if method == "GET":
         return None
+    if template == "/api/v1/fairs/{fair_id}/complaints":
+        from zhibao.fairs.models import Exhibitor
+        from zhibao.rights.models import Right
+
+        return {"respondent_id": Exhibitor.objects.get(organisation=orgs["fangmao"]).pk,
+                "complainant_id": xinghe_org.pk, "right_ids": [Right.objects.get(number="45678901").pk],
+                "description": f"矩阵投诉 {n}：展位展出带“星河”标识的音箱"}
+    if template == "/api/v1/fairs/complaints/{complaint_id}/handle":
+        return {"outcome": "burn", "note": "矩阵处理"}
     if template in _CASE_BODIES:
         return _CASE_BODIES[template]
     if template == "/api/v1/credit/check/batch":

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_agency_role'),
-        ('credit', '0003_webhooks'),
+        ('credit', '0004_ecommerce_repeat_kind'),
         ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
