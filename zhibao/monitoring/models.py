@@ -61,7 +61,7 @@ class Screening(models.Model):
     text = models.TextField("页面文字", blank=True)
     html = models.TextField("页面 HTML", blank=True)
     image_hashes = models.JSONField("图片感知哈希", default=list, blank=True,
-                                    help_text="每张图片 [pHash, 镜像 pHash]（十六进制），提交时计算")
+                                    help_text="每张图片 [pHash, 镜像 pHash, PDQ]（十六进制），提交时计算")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)

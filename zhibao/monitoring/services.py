@@ -160,10 +160,11 @@ def _clean_item(source: str, raw: dict[str, Any]) -> tuple[Screening | None, dic
 
 
 def _image_hashes(data: object) -> list[str]:
-    """pHash of an image and of its mirror image (hex); base64 text or bytes; corrupt → InvalidInput."""
+    """pHash of an image and of its mirror image, then its PDQ hash ("" when PDQ is unavailable or the image
+    too flat to hash reliably), all hex; base64 text or bytes; corrupt → InvalidInput."""
     from PIL import ImageOps
 
-    from zhibao.similarity.images import load_image, phash64
+    from zhibao.similarity.images import PDQ_MIN_QUALITY, load_image, pdq256, phash64
 
     if isinstance(data, str):
         try:
@@ -178,7 +179,9 @@ def _image_hashes(data: object) -> list[str]:
         img = load_image(bytes(data))
     except SimilarityInputError as exc:
         raise InvalidInput({"image": [f"图片无法解码或格式不支持（{exc}）"]}) from exc
-    return [f"{phash64(img):016x}", f"{phash64(ImageOps.mirror(img)):016x}"]
+    pdq = pdq256(img)
+    pdq_hex = f"{pdq[0]:064x}" if pdq is not None and pdq[1] >= PDQ_MIN_QUALITY else ""
+    return [f"{phash64(img):016x}", f"{phash64(ImageOps.mirror(img)):016x}", pdq_hex]
 
 
 def submit_items(*, actor: User | None, source: str, items: list[dict[str, Any]],
