@@ -1,5 +1,6 @@
-"""Journey: an administrator imports a trademark announcement with a planted look-alike; 星河科技 gets the
-alert, opens the side-by-side view, confirms it (one click → evidence deposit) and opens the draft."""
+"""Journeys: an administrator imports a trademark announcement with a planted look-alike; 星河科技 gets the
+alert, opens the side-by-side view, confirms it (one click → evidence deposit) and opens the draft; and a
+platform listing screened after the commit ends on the takedown notice form prefilled with the deposit."""
 
 from __future__ import annotations
 
@@ -49,11 +50,15 @@ def test_announcement_alert_side_by_side_capture_and_draft(live_server, page, lo
     assert deposit_no in page.content()
 
 
-def test_listing_alert_to_draft_notice(live_server, page, login, demo):  # noqa: ANN001
-    from zhibao.monitoring import services
+def test_platform_listing_alert_to_prefilled_notice_citing_the_deposit(live_server, page, login, demo):  # noqa: ANN001
+    """A listing registered by the platform is screened after the commit; 星河 confirms the alert (deposit),
+    opens the draft and lands on the takedown notice form prefilled with the listing and the deposit."""
+    from zhibao.takedown import services as takedown
+    from zhibao.takedown.models import Platform
 
-    services.submit_items(actor=demo["jinggou"], source="listing", items=[
-        {"name": "猩河智能音箱 官方正品", "reference": "https://shop.example.com/item/88", "party": "某网店"}])
+    takedown.register_listings(actor=demo["jinggou"], platform=Platform.objects.get(), listings=[
+        {"listing_id": "JG-8800", "title": "猩河智能音箱 官方正品", "url": "https://shop.example.com/item/88",
+         "seller_name": "某网店"}])
 
     login("xinghe")
     page.goto(f"{live_server.url}/monitoring/?q=猩河智能音箱")
@@ -61,8 +66,18 @@ def test_listing_alert_to_draft_notice(live_server, page, login, demo):  # noqa:
     assert "电商商品" in page.get_by_test_id("side-by-side").inner_text()
     page.get_by_test_id("confirm").click()
     assert page.get_by_test_id("alert-status").inner_text() == "已确认"
+    deposit_no = page.get_by_test_id("deposit").get_by_role("link").first.inner_text()
     page.get_by_role("link", name="起草通知").click()
     assert page.get_by_test_id("draft-title").inner_text() == "侵权通知（草稿）"
     draft = page.get_by_test_id("draft").inner_text()
     assert "https://shop.example.com/item/88" in draft and "电子商务法》第四十二条" in draft
-    assert page.get_by_role("link", name="到“通知-删除”提交").is_visible()
+    assert page.get_by_test_id("to-complaint").is_visible()
+
+    page.get_by_test_id("to-notice").click()  # the notice form, prefilled from the alert
+    assert page.get_by_test_id("prefill-deposit").inner_text() == deposit_no
+    assert page.input_value("#id_deposit_nos") == deposit_no
+    assert deposit_no in page.input_value("#id_statement")
+    assert page.input_value("#id_listings").startswith("JG-8800 | https://shop.example.com/item/88 | 猩河智能音箱")
+    assert page.input_value("#id_goods_class") == "9"
+    assert page.locator("#id_platform option:checked").inner_text() == "京购商城"
+    assert page.locator("input[name=rights]:checked").count() == 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from zhibao.accounts.selectors import represented_org_ids
-from zhibao.cases import bulk, events, people, selectors, services
+from zhibao.cases import bulk, events, from_alert, people, selectors, services
 from zhibao.cases.api import EXPORT_HEADERS
 from zhibao.cases.forms import (
     ACT_LABELS,
@@ -91,7 +92,15 @@ def intake(request, draft_pk: int | None = None):  # noqa: ANN001, ANN201
             draft = selectors.draft_for(request.user, draft_pk)
         except NotFound as exc:
             raise Http404(exc.message) from exc
-    initial = {}
+    initial, alert = {}, None
+    if draft is None and request.method == "GET" and request.GET.get("from_alert"):
+        try:
+            alert = from_alert.alert_draft(actor=request.user, alert_id=request.GET["from_alert"])
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        initial = from_alert.intake_initial(alert) if alert is not None else {}
     if draft is not None:
         initial = {"complainant": draft.complainant_id, "rights": list(draft.rights.values_list("pk", flat=True)),
                    "title": draft.title, "facts": draft.facts, "damages_claimed": draft.damages_claimed,
@@ -127,7 +136,7 @@ def intake(request, draft_pk: int | None = None):  # noqa: ANN001, ANN201
             messages.error(request, exc.message)
     drafts = Case.objects.filter(status="draft", complainant_id__in=[c[0] for c in complainants]).order_by("-updated_at")
     return render(request, "cases/intake.html", {
-        "form": form, "draft": draft, "duplicate": duplicate, "drafts": drafts[:20],
+        "form": form, "draft": draft, "duplicate": duplicate, "drafts": drafts[:20], "alert": alert,
         "breadcrumbs": [CRUMB, ("投诉", None)]})
 
 

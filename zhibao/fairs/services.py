@@ -139,7 +139,23 @@ def file_exhibit(*, actor: User, exhibitor: Exhibitor, exhibit: str, right: Righ
         filing.certificate = certificate
     filing.save()
     audit.record(actor=actor, action="fair_filing", obj=exhibitor.fair, after={"filing": filing.pk})
+    _screen_exhibit(filing)
     return filing
+
+
+def _screen_exhibit(filing: Filing) -> None:
+    """Hand the exhibit to monitoring after the commit (source d, fair exhibits): other right holders' watch
+    lists see e.g. a look-alike mark or a GI name at a booth. The owner of the right the exhibit is filed
+    under (the exhibitor, or its licensor) already knows it, so its lists are skipped."""
+    exhibitor = filing.exhibitor
+    fair, org = exhibitor.fair, exhibitor.organisation
+    name = "".join(c for c in filing.exhibit if c.isprintable()).strip()
+    item = {"name": name[:100].strip(), "text": name, "reference": f"{fair.name} 展位 {exhibitor.booth}",
+            "party": org.name, "party_uscc": org.uscc or "", "origin": f"fairs.filing:{filing.pk}",
+            "details": {"fair_id": fair.pk, "fair": fair.name, "venue": fair.venue, "booth": exhibitor.booth,
+                        "exhibitor_id": exhibitor.pk}}
+    integration.submit_for_screening(source="exhibit", items=[item],
+                                     skip_owner=filing.right.owner if filing.right else None)
 
 
 def sign_pledge(*, actor: User, exhibitor: Exhibitor, signer_name: str, agree: bool) -> Pledge:

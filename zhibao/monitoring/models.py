@@ -61,12 +61,19 @@ class Screening(models.Model):
     text = models.TextField("页面文字", blank=True)
     html = models.TextField("页面 HTML", blank=True)
     image_hashes = models.JSONField("图片感知哈希", default=list, blank=True,
-                                    help_text="每张图片 [pHash, 镜像 pHash]（十六进制），提交时计算")
+                                    help_text="每张图片 [pHash, 镜像 pHash, PDQ]（十六进制），提交时计算")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     error = models.CharField("最近错误", max_length=500, blank=True)
     alert_count = models.PositiveIntegerField("预警数", default=0)
+    origin = models.CharField("来源对象", max_length=80, blank=True, db_index=True,
+                              help_text="带来该条目的记录，如 takedown.listing:12、fairs.filing:3")
+    details = models.JSONField("来源细节", default=dict, blank=True,
+                               help_text="起草通知/投诉所需的来源信息，如平台、商品编号、展会与展位")
+    skip_owner = models.ForeignKey("orgs.Organisation", verbose_name="不向其预警的权利人", null=True, blank=True,
+                                   related_name="+", on_delete=models.PROTECT,
+                                   help_text="已知该条目的一方（如发出该通知的权利人），其监测清单不再比对")
     submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     screened_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,14 @@ from zhibao.law import periods
 from zhibao.rights.models import Right, RightType
 from zhibao.similarity import SimilarityInputError
 from zhibao.similarity import text as simtext
-from zhibao.similarity.images import ImageIndex
+from zhibao.similarity.images import (
+    PDQ_MIN_QUALITY,
+    ImageIndex,
+    ImageMatch,
+    hamming256,
+    load_image,
+    pdq_dihedral,
+)
 from zhibao.similarity.markrules import features
 from zhibao.similarity.marks import MarkIndex, compare
 from zhibao.similarity.normalize import validate_name
@@ -144,19 +151,37 @@ def image_of(right: Right) -> bytes:
 
 
 IMAGE_MAX_DISTANCE = 10  # of 64 pHash bits; the library's crop/mirror tests pass at this radius
+PDQ_MAX_DISTANCE = 31  # of 256 PDQ bits: the match threshold PDQ's authors recommend
 
 
-def _image_hit(right: Right, match) -> Hit:  # noqa: ANN001 - an ImageMatch
-    x0, y0, x1, y1 = match.region
-    score = Decimal(str(round(1 - match.distance / 64, 3)))
-    reasons = [f"图像近似：pHash 汉明距离 {match.distance}/64", f"匹配区域：({x0},{y0})–({x1},{y1})"]
-    if match.mirrored:
-        reasons.append("镜像翻转后近似")
-    return Hit(right, "listing", score, reasons)
+@dataclass(frozen=True)
+class ImageEvidence:
+    """An item's images against one watched image: the best pHash match (crops, mirror images) and the best
+    PDQ match over the watched image's eight rotations/mirror images (re-encoding, resizing, rotation)."""
+
+    phash: ImageMatch | None = None
+    pdq_distance: int | None = None
+    pdq_variant: int = 0
+
+
+def _image_hit(right: Right, match: ImageEvidence) -> Hit:
+    scores, reasons = [], []
+    if match.phash is not None:
+        x0, y0, x1, y1 = match.phash.region
+        scores.append(1 - match.phash.distance / 64)
+        reasons += [f"图像近似：pHash 汉明距离 {match.phash.distance}/64", f"匹配区域：({x0},{y0})–({x1},{y1})"]
+        if match.phash.mirrored:
+            reasons.append("镜像翻转后近似")
+    if match.pdq_distance is not None:
+        scores.append(1 - match.pdq_distance / 256)
+        reasons.append(f"图像近似：PDQ 汉明距离 {match.pdq_distance}/256")
+        if match.pdq_variant:
+            reasons.append("旋转后近似（PDQ）" if match.pdq_variant < 4 else "翻转（镜像）后近似（PDQ）")
+    return Hit(right, "listing", Decimal(str(round(max(scores), 3))), reasons)
 
 
 def hits_for(item, right: Right, *, authorised_usccs: set[str], text_of_work: str = "",  # noqa: ANN001
-             image_hit=None) -> Hit | None:  # noqa: ANN001
+             image_hit: ImageEvidence | None = None) -> Hit | None:
     """The hit of one screened item against one watched right, or None (the strongest of its signals)."""
     if item.party_uscc and item.party_uscc == right.owner.uscc:
         return None  # the owner's own application or listing
@@ -210,31 +235,54 @@ class Targets:
         self.index = MarkIndex.from_names(self.titles) if self.titles else None
         self.images = ImageIndex()
         self.image_rows: dict[str, Target] = {}
+        self.pdq: dict[str, list[int]] = {}  # right → PDQ of its image's eight rotations/mirror images
         for row in rows:
             data = image_of(row[1])
             if data:
+                key = str(row[1].pk)
                 try:
-                    self.images.add(str(row[1].pk), data)
+                    self.images.add(key, data)
+                    variants = pdq_dihedral(load_image(data))
                 except SimilarityInputError:
                     continue  # a corrupt specimen is not matchable; the name still is
-                self.image_rows[str(row[1].pk)] = row
-        self._image_matches: dict[int, dict[str, object]] = {}
+                self.image_rows[key] = row
+                if variants is not None and variants[1] >= PDQ_MIN_QUALITY:
+                    self.pdq[key] = variants[0]
+        self._image_matches: dict[int, dict[str, ImageMatch]] = {}
 
-    def image_hit(self, item, right: Right):  # noqa: ANN001, ANN201
-        """The best image match of the item's images against this right's image, or None."""
-        if not item.image_hashes or str(right.pk) not in self.image_rows:
+    def _pdq_best(self, item, key: str) -> tuple[int, int] | None:  # noqa: ANN001
+        """(distance, variant) of the item's closest PDQ to the right's image variants, within the threshold."""
+        best: tuple[int, int] | None = None
+        for hashes in item.image_hashes:
+            if len(hashes) < 3 or not hashes[2] or key not in self.pdq:
+                continue  # submitted before PDQ, or too flat an image to hash
+            h = int(hashes[2], 16)
+            for n, v in enumerate(self.pdq[key]):
+                d = hamming256(h, v)
+                if d <= PDQ_MAX_DISTANCE and (best is None or d < best[0]):
+                    best = (d, n)
+        return best
+
+    def image_hit(self, item, right: Right) -> ImageEvidence | None:  # noqa: ANN001
+        """The best image match of the item's images against this right's image (pHash and PDQ), or None."""
+        key = str(right.pk)
+        if not item.image_hashes or key not in self.image_rows:
             return None
-        key = id(item)
-        if key not in self._image_matches:
-            best: dict[str, object] = {}
-            for plain, mirrored in item.image_hashes:
+        if id(item) not in self._image_matches:
+            best: dict[str, ImageMatch] = {}
+            for hashes in item.image_hashes:
+                plain, mirrored = hashes[:2]
                 for h, is_mirror in ((int(plain, 16), False), (int(mirrored, 16), True)):
                     for m in self.images.search_hash(h, IMAGE_MAX_DISTANCE, is_mirror):
                         cur = best.get(m.item_id)
-                        if cur is None or m.distance < cur.distance:  # type: ignore[attr-defined]
+                        if cur is None or m.distance < cur.distance:
                             best[m.item_id] = m
-            self._image_matches = {key: best}
-        return self._image_matches[key].get(str(right.pk))
+            self._image_matches = {id(item): best}
+        phash = self._image_matches[id(item)].get(key)
+        pdq = self._pdq_best(item, key)
+        if phash is None and pdq is None:
+            return None
+        return ImageEvidence(phash, *(pdq or (None, 0)))
 
     def __len__(self) -> int:
         return len(self.others) + sum(len(v) for v in self.by_title.values())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from zhibao.accounts.models import User
 from zhibao.accounts.selectors import is_staff_role, represented_org_ids
-from zhibao.core.errors import NotFound
+from zhibao.core.errors import Forbidden, NotFound
 from zhibao.monitoring.models import Alert, Screening, WatchList
 
 
@@ -77,6 +78,54 @@ def get_alert(*, actor: User, pk: int) -> Alert:
     if alert is None:
         raise NotFound("未找到该预警")
     return alert
+
+
+def side_by_side_text(alert: Alert) -> str:
+    s, r = alert.screening, alert.right
+    lines = [
+        "监测预警比对说明",
+        f"在先权利：{r.get_right_type_display()} {r.number or ''} {r.title}（权利人：{r.owner.name}）",
+        f"  类别：{'、'.join(map(str, r.nice_classes)) or '—'}",
+        f"被监测对象：{s.get_source_display()} {s.reference or ''} {s.name}（{s.party or '未知'}）",
+        f"  类别：{'、'.join(map(str, s.nice_classes)) or '—'}",
+        f"近似度：{alert.score}",
+        "理由：" + "；".join(alert.reasons),
+    ]
+    if alert.deadline:
+        lines.append(f"异议期限：{alert.deadline:%Y-%m-%d}（{alert.deadline_rule}）")
+    return "\n".join(lines)
+
+
+def draft_of(alert: Alert) -> dict[str, Any]:
+    """The fields a draft notice (source listing/crawl/exhibit) or complaint (application: opposition) starts
+    from; the takedown and case forms map them onto their own fields (``?from_alert=<id>``)."""
+    s, r = alert.screening, alert.right
+    return {
+        "kind": "opposition" if s.source == Screening.Source.APPLICATION else "notice",
+        "alert_id": alert.pk, "source": s.source, "source_label": s.get_source_display(),
+        "right_id": alert.right_id, "right_title": r.title, "right_type": r.right_type,
+        "right_type_label": r.get_right_type_display(), "right_number": r.number or "",
+        "right_nice_classes": list(r.nice_classes or []), "notifier_id": alert.watch_list.owner_id,
+        "notifier_name": alert.watch_list.owner.name,
+        "respondent": s.party, "respondent_uscc": s.party_uscc, "reference": s.reference, "name": s.name,
+        "nice_classes": s.nice_classes, "reasons": alert.reasons, "details": dict(s.details or {}),
+        "deposit_no": alert.deposit.deposit_no if alert.deposit else "",
+        "deadline": alert.deadline.isoformat() if alert.deadline else None, "deadline_rule": alert.deadline_rule,
+        "comparison": side_by_side_text(alert),
+    }
+
+
+def draft_for(*, actor: User, alert_id: object) -> dict[str, Any]:
+    """The draft of an alert, for prefilling a notice or complaint: only for the alert's owner side (its staff
+    readers may look, not act); an unknown or unreadable id is NotFound."""
+    text = str(alert_id).strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**31:
+        raise NotFound("未找到该预警")
+    pk = int(text)
+    alert = get_alert(actor=actor, pk=pk)
+    if not actor.has_perm("monitoring.triage_alert", alert.watch_list):
+        raise Forbidden("只有权利人一方可以据预警起草通知或投诉")
+    return draft_of(alert)
 
 
 def screenings_visible_to(*, actor: User, status: str = "") -> QuerySet[Screening]:

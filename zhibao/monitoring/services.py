@@ -25,6 +25,7 @@ from zhibao.accounts.models import User
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput
 from zhibao.monitoring import screening as rules_engine
 from zhibao.monitoring.models import Alert, AlertEvent, Screening, WatchList
+from zhibao.monitoring.selectors import draft_of, side_by_side_text
 from zhibao.notifications.services import notify
 from zhibao.orgs.models import Organisation
 from zhibao.rights.models import Right, RightType
@@ -141,6 +142,12 @@ def _clean_item(source: str, raw: dict[str, Any]) -> tuple[Screening | None, dic
     text = raw.get("text") or ""
     if not isinstance(text, str) or "\x00" in text:
         errors["text"] = ["页面文字必须是文本"]
+    origin, details = raw.get("origin") or "", raw.get("details") or {}
+    if not isinstance(origin, str) or len(origin) > 80:
+        errors["origin"] = ["来源对象应为不超过 80 字的文本"]
+    if not isinstance(details, dict) or not all(
+            isinstance(k, str) and (v is None or isinstance(v, str | int)) for k, v in details.items()):
+        errors["details"] = ["来源细节应为键值对（文本或整数）"]
     if errors:
         return None, errors
     return Screening(
@@ -148,14 +155,16 @@ def _clean_item(source: str, raw: dict[str, Any]) -> tuple[Screening | None, dic
         party=str(raw.get("party") or "").strip()[:200], party_uscc=str(raw.get("party_uscc") or "").strip().upper()[:18],
         nice_classes=classes, announced_on=announced, announcement_issue=str(raw.get("announcement_issue") or "")[:20],
         text=text[:200_000], html=str(raw.get("html") or "")[:500_000], image_hashes=hashes,
+        origin=origin, details={k: v[:300] if isinstance(v, str) else v for k, v in list(details.items())[:20]},
     ), {}
 
 
 def _image_hashes(data: object) -> list[str]:
-    """pHash of an image and of its mirror image (hex); base64 text or bytes; corrupt → InvalidInput."""
+    """pHash of an image and of its mirror image, then its PDQ hash ("" when PDQ is unavailable or the image
+    too flat to hash reliably), all hex; base64 text or bytes; corrupt → InvalidInput."""
     from PIL import ImageOps
 
-    from zhibao.similarity.images import load_image, phash64
+    from zhibao.similarity.images import PDQ_MIN_QUALITY, load_image, pdq256, phash64
 
     if isinstance(data, str):
         try:
@@ -170,11 +179,18 @@ def _image_hashes(data: object) -> list[str]:
         img = load_image(bytes(data))
     except SimilarityInputError as exc:
         raise InvalidInput({"image": [f"图片无法解码或格式不支持（{exc}）"]}) from exc
-    return [f"{phash64(img):016x}", f"{phash64(ImageOps.mirror(img)):016x}"]
+    pdq = pdq256(img)
+    pdq_hex = f"{pdq[0]:064x}" if pdq is not None and pdq[1] >= PDQ_MIN_QUALITY else ""
+    return [f"{phash64(img):016x}", f"{phash64(ImageOps.mirror(img)):016x}", pdq_hex]
 
 
-def submit_items(*, actor: User | None, source: str, items: list[dict[str, Any]]) -> list[Screening]:
-    """Record items to screen (all or none: any bad item → 400 naming it) and screen them in the background."""
+def submit_items(*, actor: User | None, source: str, items: list[dict[str, Any]],
+                 skip_owner: Organisation | None = None) -> list[Screening]:
+    """Record items to screen (all or none: any bad item → 400 naming it) and screen them in the background.
+
+    ``skip_owner``: a right holder who already knows these items (the notifier of the takedown notice that
+    brought the listings), whose own watch lists would only echo its notice back as alerts.
+    """
     if actor is not None and not actor.has_perm("monitoring.submit_items"):
         raise Forbidden("无权提交监测条目")
     if source not in Screening.Source.values:
@@ -190,13 +206,12 @@ def submit_items(*, actor: User | None, source: str, items: list[dict[str, Any]]
             errors[f"items[{n}].{k}"] = v
         if row is not None:
             row.submitted_by = actor
+            row.skip_owner = skip_owner
             rows.append(row)
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        for row in rows:
-            row.save()
-        created = rows
+        created = Screening.objects.bulk_create(rows)  # a notice brings up to 300 listings, the platform 1000
         audit.record(actor=actor, action="submit", object_type="monitoring.screening",
                      object_repr=f"{Screening.Source(source).label} {len(created)} 条",
                      after={"ids": [s.pk for s in created][:100], "count": len(created)})
@@ -256,6 +271,8 @@ def _screen(item: Screening, targets: rules_engine.Targets, notify_owner: bool =
     by_list: dict[int, list[Alert]] = {}
     lists: dict[int, WatchList] = {}
     for wl, right, authorised, text in targets.for_item(item):
+        if wl.owner_id == item.skip_owner_id:
+            continue  # the notifier's own list: the listing is already in its notice
         hit = rules_engine.hits_for(item, right, authorised_usccs=authorised, text_of_work=text,
                                     image_hit=targets.image_hit(item, right))
         if hit is None or hit.score < wl.threshold:
@@ -340,22 +357,6 @@ class ConfirmOutcome:
     draft: dict[str, Any] = field(default_factory=dict)
 
 
-def side_by_side_text(alert: Alert) -> str:
-    s, r = alert.screening, alert.right
-    lines = [
-        "监测预警比对说明",
-        f"在先权利：{r.get_right_type_display()} {r.number or ''} {r.title}（权利人：{r.owner.name}）",
-        f"  类别：{'、'.join(map(str, r.nice_classes)) or '—'}",
-        f"被监测对象：{s.get_source_display()} {s.reference or ''} {s.name}（{s.party or '未知'}）",
-        f"  类别：{'、'.join(map(str, s.nice_classes)) or '—'}",
-        f"近似度：{alert.score}",
-        "理由：" + "；".join(alert.reasons),
-    ]
-    if alert.deadline:
-        lines.append(f"异议期限：{alert.deadline:%Y-%m-%d}（{alert.deadline_rule}）")
-    return "\n".join(lines)
-
-
 def confirm_alert(*, actor: User, alert: Alert, capture_url: bool = False) -> ConfirmOutcome:
     """Confirm an alert as a real lead and deposit the evidence in one step.
 
@@ -391,16 +392,3 @@ def confirm_alert(*, actor: User, alert: Alert, capture_url: bool = False) -> Co
         audit.record(actor=actor, action="confirm", obj=alert, before={"status": before},
                      after={"status": alert.status, "deposit_no": outcome.deposit.deposit_no})
     return ConfirmOutcome(alert, outcome.deposit, draft_of(alert))
-
-
-def draft_of(alert: Alert) -> dict[str, Any]:
-    """The fields a draft notice (source listing/crawl) or complaint (application: opposition) starts from."""
-    s = alert.screening
-    return {
-        "kind": "opposition" if s.source == Screening.Source.APPLICATION else "notice",
-        "right_id": alert.right_id, "right_title": alert.right.title, "notifier_id": alert.watch_list.owner_id,
-        "respondent": s.party, "respondent_uscc": s.party_uscc, "reference": s.reference, "name": s.name,
-        "nice_classes": s.nice_classes, "reasons": alert.reasons,
-        "deposit_no": alert.deposit.deposit_no if alert.deposit else "",
-        "deadline": alert.deadline.isoformat() if alert.deadline else None, "deadline_rule": alert.deadline_rule,
-    }

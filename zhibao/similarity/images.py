@@ -88,17 +88,47 @@ def phash64(img: Image.Image) -> int:
     return int(str(imagehash.phash(img)), 16)
 
 
+#: PDQ's own guidance: hashes of quality below 50 (flat, featureless images) match too much to be used.
+PDQ_MIN_QUALITY = 50
+#: The PDQ dihedral variants in the order ``pdqhash.compute_dihedral`` returns them.
+PDQ_VARIANTS = ("original", "rotate90", "rotate180", "rotate270", "flip_x", "flip_y", "flip_plus1", "flip_minus1")
+
+
+def pdq256(img: Image.Image) -> tuple[int, int] | None:
+    """The 256-bit PDQ hash (as an int) and its quality (0–100); None when ``pdqhash`` is not installed.
+
+    Why PDQ beside pHash: it is the hash platforms exchange for known content (Meta's ThreatExchange), is
+    tuned for re-encoding, resizing and colour changes, and hashes all eight rotations and mirror images
+    in one pass (``pdq_dihedral``), where pHash needs one hash per variant.
+    """
+    try:
+        import pdqhash
+    except ImportError:  # pragma: no cover - optional dependency
+        return None
+    bits, quality = pdqhash.compute(np.ascontiguousarray(np.asarray(img.convert("RGB"))))
+    return int.from_bytes(np.packbits(bits.astype(np.uint8)).tobytes(), "big"), int(quality)
+
+
+def pdq_dihedral(img: Image.Image) -> tuple[list[int], int] | None:
+    """PDQ hashes of the image's eight rotations/mirror images (``PDQ_VARIANTS`` order) and the quality."""
+    try:
+        import pdqhash
+    except ImportError:  # pragma: no cover - optional dependency
+        return None
+    variants, quality = pdqhash.compute_dihedral(np.ascontiguousarray(np.asarray(img.convert("RGB"))))
+    return [int.from_bytes(np.packbits(v.astype(np.uint8)).tobytes(), "big") for v in variants], int(quality)
+
+
+def hamming256(a: int, b: int) -> int:
+    """Bits in which two 256-bit hashes differ."""
+    return (a ^ b).bit_count()
+
+
 def hash_image(image_bytes: bytes) -> ImageHashes:
     """pHash, dHash and (if available) the 256-bit PDQ hash of an image."""
     img = load_image(image_bytes)
-    pdq: bytes | None = None
-    try:
-        import pdqhash
-
-        bits, _quality = pdqhash.compute(np.asarray(img))
-        pdq = np.packbits(bits.astype(np.uint8)).tobytes()
-    except ImportError:  # pragma: no cover - optional dependency
-        pdq = None
+    found = pdq256(img)
+    pdq = found[0].to_bytes(32, "big") if found is not None else None
     return ImageHashes(phash64(img), int(str(imagehash.dhash(img)), 16), pdq)
 
 

@@ -42,6 +42,30 @@ class NoticeForm(forms.Form):
         return rows
 
 
+def initial_from_alert(draft: dict) -> dict:
+    """NoticeForm initial values from a monitoring alert's draft: the notifier and right, the listing line
+    (listing id | link | title | seller), the goods class, a statement citing the comparison, and the deposit."""
+    details = draft.get("details") or {}
+    seller = draft.get("respondent_uscc") or draft.get("respondent") or ""
+    link = draft["reference"] if str(draft.get("reference", "")).startswith(("http://", "https://")) else ""
+    line = " | ".join([str(details.get("listing_id") or ""), link, draft["name"], seller])
+    goods_class = None
+    if draft.get("right_type") == "trademark":
+        shared = [c for c in draft.get("nice_classes") or [] if c in draft.get("right_nice_classes") or []]
+        goods_class = (shared or draft.get("right_nice_classes") or [None])[0]
+    number = f"（{draft['right_number']}）" if draft.get("right_number") else ""
+    statement = (f"经监测发现，{draft['source_label']}「{draft['name']}」使用了与本方{draft['right_type_label']}"
+                 f"「{draft['right_title']}」{number}相同或近似的标识，未经许可：{'；'.join(draft.get('reasons') or [])}。")
+    if draft.get("deposit_no"):
+        statement += f"比对说明及页面已存证，存证编号 {draft['deposit_no']}。"
+    statement += "通知人承诺通知内容真实，错误通知依法承担责任。"
+    initial = {"notifier": draft["notifier_id"], "rights": [draft["right_id"]], "listings": line,
+               "statement": statement, "deposit_nos": draft.get("deposit_no") or "", "goods_class": goods_class}
+    if details.get("platform_id"):
+        initial["platform"] = details["platform_id"]
+    return initial
+
+
 class MeasureForm(forms.Form):
     measure = forms.ChoiceField(label="措施", choices=NoticeItem.Measure.choices)
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))

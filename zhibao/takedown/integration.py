@@ -1,6 +1,7 @@
-"""The two seams to apps built in parallel (cases, credit): one file, so wiring them is a two-line change.
+"""The seams to apps built in parallel (cases, credit, monitoring): one file, so wiring them is a two-line change.
 
-Both degrade to "nothing happens" when the other app is not installed, so takedown works on its own.
+Each degrades to "nothing happens" when the other app is not installed, so takedown (and fairs, which uses
+these seams too) works on its own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.db import transaction
 
 log = logging.getLogger("zhibao.takedown")
 
@@ -38,3 +40,58 @@ def report_credit_fact(*, actor: Any, organisation: Any, kind: str, occurred_on:
                               legal_basis=legal_basis, summary=summary, source_type=source_type,
                               source_ref=source_ref, source_url=source_url, visibility=visibility, wilful=wilful,
                               amount=amount)
+
+
+def submit_for_screening(*, source: str, items: list[dict[str, Any]], skip_owner: Any | None = None) -> bool:
+    """Hand new listings or fair exhibits to monitoring once the transaction commits; False when not installed.
+
+    Why after commit: a rolled-back notice must not leave screened items behind, and screening (other right
+    holders' watch lists) never holds up or fails the notice or filing that brought the item.
+    """
+    if not items or not apps.is_installed("zhibao.monitoring"):
+        return False
+    batch = [dict(item) for item in items]
+    transaction.on_commit(lambda: _submit_now(source, batch, skip_owner))
+    return True
+
+
+def _submit_now(source: str, items: list[dict[str, Any]], skip_owner: Any | None) -> int:
+    """Submit the batch; if monitoring rejects it (all or none), retry item by item, then without images,
+    so one odd title or image costs only that item. Returns the number of items recorded."""
+    from zhibao.core.errors import InvalidInput
+    from zhibao.monitoring import services as monitoring  # type: ignore[import-not-found]
+
+    def attempt(batch: list[dict[str, Any]]) -> int:
+        return len(monitoring.submit_items(actor=None, source=source, items=batch, skip_owner=skip_owner))
+
+    try:
+        return attempt(items)
+    except InvalidInput:
+        pass
+    except Exception:  # noqa: BLE001 - screening is a side effect: never break the caller after its commit
+        log.exception("monitoring submission of %d %s items failed", len(items), source)
+        return 0
+    done = 0
+    for item in items:
+        for variant in (item, {**item, "images": []}) if item.get("images") else (item,):
+            try:
+                done += attempt([variant])
+                break
+            except InvalidInput as exc:
+                log.info("monitoring rejected %s %s: %s", source, item.get("origin"), exc.errors)
+            except Exception:  # noqa: BLE001
+                log.exception("monitoring submission of %s failed", item.get("origin"))
+                break
+    return done
+
+
+def alert_draft(*, actor: Any, alert_id: str) -> dict[str, Any] | None:
+    """The draft of a monitoring alert (right, listing, deposit) for prefilling a notice; None without monitoring.
+
+    Raises the monitoring selector's NotFound/Forbidden: only the alert's owner side may draft from it.
+    """
+    if not apps.is_installed("zhibao.monitoring"):
+        return None
+    from zhibao.monitoring import selectors as monitoring  # type: ignore[import-not-found]
+
+    return monitoring.draft_for(actor=actor, alert_id=alert_id)

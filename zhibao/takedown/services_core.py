@@ -27,7 +27,7 @@ from zhibao.law import uscc as uscc_lib
 from zhibao.notifications.services import notify
 from zhibao.orgs.models import Organisation
 from zhibao.rights.models import Right, RightType
-from zhibao.takedown import relisting, repeat, selectors, webhooks
+from zhibao.takedown import integration, relisting, repeat, selectors, webhooks
 from zhibao.takedown.models import (
     Listing,
     ListingEvent,
@@ -188,12 +188,27 @@ def _shop_key(data: dict[str, Any]) -> str:
                                     else f"seller-{data.get('seller_name', '')}"))[:64]
 
 
+def _screening_item(platform: Platform, listing: Listing, data: dict[str, Any]) -> dict[str, Any]:
+    """A new listing as monitoring screens it: the title (a name is at most 100 characters, the whole title
+    goes in as text so a GI name further on is still found), the seller, the link and the main image."""
+    title = "".join(c for c in listing.title if c.isprintable()).strip()
+    shop = listing.shop
+    return {"name": title[:100].strip() or listing.listing_id, "text": title,
+            "reference": listing.url or f"{platform.name} {listing.listing_id}",
+            "party": shop.seller_name or shop.name or shop.shop_id, "party_uscc": shop.seller_uscc,
+            "images": [data["image_bytes"]] if data.get("image_bytes") else [],
+            "origin": f"takedown.listing:{listing.pk}",
+            "details": {"platform_id": platform.pk, "platform": platform.name, "listing_id": listing.listing_id}}
+
+
 def _upsert_listings(platform: Platform, cleaned: Sequence[dict[str, Any]], actor: User | None,
-                     now: dt.datetime | None = None) -> list[Listing]:
+                     now: dt.datetime | None = None, known_to: Organisation | None = None) -> list[Listing]:
     """Create or update listings in a few set-based queries (a notice carries up to 300), then check relisting.
 
     Shops are created on first sight and sellers matched to registered organisations by USCC; each new listing
-    gets a "listed" event; new and changed listings are checked against removed fingerprints.
+    gets a "listed" event; new and changed listings are checked against removed fingerprints. New listings are
+    handed to monitoring after the commit, to screen against other right holders' watch lists (``known_to``,
+    the notifier, already knows them).
     """
     now = now or timezone.now()
     codes = {d["seller_uscc"] for d in cleaned if d["seller_uscc"]}
@@ -212,7 +227,7 @@ def _upsert_listings(platform: Platform, cleaned: Sequence[dict[str, Any]], acto
         shops.update(new_shops)
     existing = {li.listing_id: li for li in Listing.objects.filter(
         platform=platform, listing_id__in=[d["listing_id"][:64] for d in cleaned]).select_related("shop")}
-    out, created, changed = [], [], []
+    out, created, changed, data_of = [], [], [], {}
     for d in cleaned:
         fields = {"shop": shops[_shop_key(d)], "url": (d.get("url") or "")[:1000], "title": d["title"][:300],
                   "price": d["price"], "images": d.get("images") or []}
@@ -222,6 +237,7 @@ def _upsert_listings(platform: Platform, cleaned: Sequence[dict[str, Any]], acto
         if listing is None:
             listing = Listing(platform=platform, listing_id=d["listing_id"][:64], created_at=now, **fields)
             created.append(listing)
+            data_of[id(listing)] = d
         elif any(getattr(listing, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(listing, k, v)
@@ -234,6 +250,8 @@ def _upsert_listings(platform: Platform, cleaned: Sequence[dict[str, Any]], acto
             ListingEvent(listing=li, actor=actor if getattr(actor, "pk", None) else None,
                          actor_name=str(actor) if actor is not None else "system", kind="listed", summary="商品登记",
                          at=now) for li in created])
+        integration.submit_for_screening(source="listing", skip_owner=known_to,
+                                         items=[_screening_item(platform, li, data_of[id(li)]) for li in created])
     flags = relisting.flag_many(created + changed)
     for listing, found in flags.items():
         for flag in found:
@@ -341,7 +359,7 @@ def file_notice(*, actor: User, notifier: Organisation, platform: Platform, righ
                                    created_at=now, sla_due_at=due)
     notice.rights.set(rights)
     notice.deposits.set(deposits)
-    listings = _upsert_listings(platform, cleaned, actor, now)
+    listings = _upsert_listings(platform, cleaned, actor, now, known_to=notifier)
     earlier_items = {}
     for open_item in (NoticeItem.objects.filter(listing__in=listings, status__in=NoticeItem.OPEN_STATES)
                       .exclude(notice=notice).select_related("notice").order_by("id")):

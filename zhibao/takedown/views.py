@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from zhibao.core.forms import add_service_errors
 from zhibao.core.pagination import paginate, query_without_page
 from zhibao.orgs.models import Organisation
 from zhibao.rights.selectors import rights_visible_to
-from zhibao.takedown import forms, selectors, services
+from zhibao.takedown import forms, integration, selectors, services
 
 CRUMB = ("通知-删除", "/takedown/")
 
@@ -97,7 +98,17 @@ def notice_create(request):  # noqa: ANN001, ANN201
     notifiers = Organisation.objects.filter(pk__in=org_ids).order_by("name")
     rights = rights_visible_to(actor=request.user).filter(owner_id__in=org_ids).exclude(right_type="trade_secret")
     platforms = selectors.all_platforms()
-    form = forms.NoticeForm(request.POST or None, initial={"kind": request.GET.get("kind", "standard")},
+    initial, draft = {"kind": request.GET.get("kind", "standard")}, None
+    if request.GET.get("from_alert"):
+        try:
+            draft = integration.alert_draft(actor=request.user, alert_id=request.GET["from_alert"])
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+        if draft is not None:
+            initial |= forms.initial_from_alert(draft)
+    form = forms.NoticeForm(request.POST or None, initial=initial,
                             platforms=[(p.pk, p.name) for p in platforms],
                             notifiers=[(o.pk, o.name) for o in notifiers],
                             rights=[(r.pk, f"{r} · {r.owner.name} · {r.get_status_display()}") for r in rights])
@@ -116,7 +127,7 @@ def notice_create(request):  # noqa: ANN001, ANN201
         else:
             messages.success(request, f"通知 {notice.number} 已提交平台")
             return redirect("takedown:notice", pk=notice.pk)
-    return render(request, "takedown/notice_form.html", {"form": form,
+    return render(request, "takedown/notice_form.html", {"form": form, "draft": draft,
                                                          "breadcrumbs": [CRUMB, ("发出通知", None)]})
 
 

@@ -408,6 +408,42 @@ def test_listing_image_mirrored_copy_of_a_watched_specimen_is_an_alert(submit, d
 
 
 @pytest.mark.django_db
+def test_listing_image_rotated_copy_of_a_watched_specimen_is_found_by_pdq(submit, demo):
+    """pHash (whole image, sub-windows, mirror image) misses a quarter turn; PDQ's eight variants do not."""
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from zhibao.rights.models import Right
+
+    right = Right.objects.get(number="45678902")
+    right.mark_image.save("xinghe.png", ContentFile(_logo()), save=True)
+    rotated = io.BytesIO()
+    Image.open(io.BytesIO(_logo())).rotate(90, expand=True).save(rotated, "JPEG", quality=80)
+    items = submit(actor=demo["jinggou"], source="listing", items=[
+        {"name": "蓝牙耳机", "images": [_b64(rotated.getvalue())]}, {"name": "无关耳机", "images": [_b64(_logo(99))]}])
+    assert len(Screening.objects.get(pk=items[0].pk).image_hashes[0][2]) == 64  # PDQ stored at submission
+    alert = Alert.objects.get(screening_id=items[0].pk)
+    assert alert.right == right and any(r.startswith("图像近似：PDQ 汉明距离") for r in alert.reasons)
+    assert "旋转后近似（PDQ）" in alert.reasons and not any("pHash" in r for r in alert.reasons)
+    assert alert.score >= alert.watch_list.threshold
+    assert not Alert.objects.filter(screening_id=items[1].pk).exists()
+
+
+@pytest.mark.django_db
+def test_items_hashed_before_pdq_are_still_screened_by_phash(demo):
+    from django.core.files.base import ContentFile
+
+    from zhibao.rights.models import Right
+
+    right = Right.objects.get(number="45678902")
+    right.mark_image.save("xinghe.png", ContentFile(_logo()), save=True)
+    plain, mirrored, _pdq = services._image_hashes(_logo())
+    item = Screening.objects.create(source="listing", name="蓝牙耳机", image_hashes=[[plain, mirrored]])
+    assert services.screen(screening_id=item.pk) == 1
+    assert any("pHash" in r for r in Alert.objects.get(screening=item).reasons)
+
+
+@pytest.mark.django_db
 def test_corrupt_or_non_image_uploads_are_400(demo, client_as):
     c = client_as("jinggou")
     for images, reason in ((["!!notbase64"], "base64"), ([_b64(b"\x89PNG\r\n\x1a\n truncated")], "无法解码"),
