@@ -311,3 +311,31 @@ def declare_conflict(request, number: str, payload: ConflictIn):  # noqa: ANN001
     return Status(201, {"user": str(declaration.user), "has_conflict": declaration.has_conflict,
                         "statement": declaration.statement,
                         "declared_at": declaration.declared_at})
+
+
+# ---- hearings (adjudication, arbitration) ---------------------------------------------------------------------
+
+class HearingIn(StrictSchema):
+    mode: str
+    at: dt.datetime
+    link: str = ""
+    expected_version: int | None = None
+
+
+class HearingRecordIn(StrictSchema):
+    record: str
+
+
+@router.post("/{number}/hearing", response=CaseDetail,
+             summary="安排审理：现场或在线（https 视频链接），通知当事人；时间须带时区")
+def schedule_hearing(request, number: str, payload: HearingIn):  # noqa: ANN001, ANN201
+    require_scope(request, WRITE)
+    case = selectors.case_for(request.user, number)
+    return _detail(request, services.schedule_hearing(actor=request.user, case=case, **payload.dict()))
+
+
+@router.post("/{number}/hearing-record", response=CaseDetail, summary="审理笔录（审理阶段）")
+def record_hearing(request, number: str, payload: HearingRecordIn):  # noqa: ANN001, ANN201
+    require_scope(request, WRITE)
+    case = selectors.case_for(request.user, number)
+    return _detail(request, services.record_hearing(actor=request.user, case=case, record=payload.record))

@@ -126,6 +126,20 @@ class DecisionForm(forms.Form):
         return data
 
 
+class HearingForm(forms.Form):
+    """安排审理 (adjudication, arbitration): on site, or online with the video link the parties will use."""
+
+    mode = forms.ChoiceField(label="审理方式", choices=[("onsite", "现场审理"), ("online", "在线审理（视频）")])
+    at = forms.DateTimeField(label="审理时间（北京时间）", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    link = forms.URLField(label="视频链接（在线审理必填，https）", required=False, assume_scheme="https")
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class HearingRecordForm(forms.Form):
+    record = forms.CharField(label="审理笔录", widget=forms.Textarea(attrs={"rows": 4}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class ClockForm(forms.Form):
     op = forms.ChoiceField(label="期限操作", choices=[("pause", "中止"), ("resume", "恢复"), ("extend", "延长（经批准）")])
     reason = forms.CharField(label="理由", max_length=300)

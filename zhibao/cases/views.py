@@ -19,6 +19,8 @@ from zhibao.cases.forms import (
     ClockForm,
     DecisionForm,
     FilterForm,
+    HearingForm,
+    HearingRecordForm,
     IntakeForm,
     StatusLookupForm,
     SwitchForm,
@@ -149,7 +151,8 @@ def _handle_post(request, case: Case) -> None:  # noqa: ANN001
         people.send_message(actor=request.user, case=case, body=request.POST.get("body", ""),
                             files=request.FILES.getlist("files"), is_service=request.POST.get("is_service") == "on")
         return
-    form_class = {"action": ActionForm, "switch": SwitchForm, "decision": DecisionForm, "clock": ClockForm}[which]
+    form_class = {"action": ActionForm, "switch": SwitchForm, "decision": DecisionForm, "clock": ClockForm,
+                  "hearing": HearingForm, "hearing_record": HearingRecordForm}[which]
     form = form_class(request.POST, prefix=which)
     if not form.is_valid():
         raise InvalidInput({k: [str(e) for e in v] for k, v in form.errors.items()})
@@ -165,6 +168,10 @@ def _handle_post(request, case: Case) -> None:  # noqa: ANN001
         services.switch_channel(actor=request.user, case=case, expected_version=version, **d)
     elif which == "decision":
         services.decide(actor=request.user, case=case, expected_version=version, **d)
+    elif which == "hearing":
+        services.schedule_hearing(actor=request.user, case=case, expected_version=version, **d)
+    elif which == "hearing_record":
+        services.record_hearing(actor=request.user, case=case, record=d["record"])
     else:
         op = {"pause": services.pause_clock, "resume": services.resume_clock, "extend": services.extend_clock}[d["op"]]
         op(actor=request.user, case=case, reason=d["reason"], expected_version=version)
@@ -204,8 +211,10 @@ def case_detail(request, number: str):  # noqa: ANN001, ANN201
         "messages_list": case.messages.select_related("sender", "deposit"),
         "experts": case.expert_requests.select_related("expert", "institution", "report"),
         "declarations": case.conflict_declarations.select_related("user"),
-        "allowed": [(a, events.ACTIONS[a]) for a in allowed if a != "decide"],
-        "may_decide": "decide" in allowed, "now": timezone.now(), "act_labels": ACT_LABELS,
+        "allowed": [(a, events.ACTIONS[a]) for a in allowed if a not in ("decide", "hold_hearing")],
+        "may_decide": "decide" in allowed, "may_schedule_hearing": "hold_hearing" in allowed,
+        "hearing_form": HearingForm(prefix="hearing", initial=initial),
+        "hearing_record_form": HearingRecordForm(prefix="hearing_record", initial=initial), "now": timezone.now(), "act_labels": ACT_LABELS,
         "action_form": ActionForm(prefix="action", initial=initial),
         "switch_form": SwitchForm(prefix="switch", initial=initial),
         "decision_form": DecisionForm(prefix="decision", initial=initial),

@@ -125,3 +125,48 @@ def test_conflict_declaration_unassigns_the_handler(client_as, file_case, demo):
     declared = _send(client_as("wangzhifa"), "post", url, {"has_conflict": True, "statement": "与被投诉人负责人系亲属"})
     assert declared.status_code == 201 and declared.json()["has_conflict"] is True
     assert Case.objects.get(pk=case.pk).assignee is None
+
+
+def _adjudication_case(file_case, demo):  # noqa: ANN001, ANN202
+    """The demo's accepted patent dispute (无线充电支架) in adjudication."""
+    case = Case.objects.get(title="无线充电支架专利侵权纠纷")
+    assert (case.channel, case.status) == ("adjudication", "accepted")
+    return case
+
+
+def test_hearing_scheduled_online_and_recorded_through_the_api(client_as, file_case, demo):  # noqa: ANN001
+    case = _adjudication_case(file_case, demo)
+    officer = client_as("wangzhifa")
+    url = f"/api/v1/cases/{case.number}/hearing"
+    at = "2026-12-21T09:30:00+08:00"
+    no_link = _send(officer, "post", url, {"mode": "online", "at": at})
+    assert no_link.status_code == 400 and "link" in no_link.json()["errors"]
+    assert _send(client_as("xinghe"), "post", url, {"mode": "onsite", "at": at}).status_code == 403
+    early = _send(officer, "post", f"/api/v1/cases/{case.number}/hearing-record", {"record": "x"})
+    assert early.status_code == 409
+    ok = _send(officer, "post", url, {"mode": "online", "at": at, "link": "https://meet.example/zb-1"})
+    assert ok.status_code == 200 and ok.json()["status"] == "hearing"
+    recorded = _send(officer, "post", f"/api/v1/cases/{case.number}/hearing-record", {"record": "双方到庭陈述意见"})
+    assert recorded.status_code == 200
+    case.refresh_from_db()
+    assert case.hearing_link == "https://meet.example/zb-1" and case.hearing_record == "双方到庭陈述意见"
+    assert timezone.localtime(case.hearing_at).hour == 9
+
+
+def test_hearing_form_on_the_case_page(client_as, file_case, demo):  # noqa: ANN001
+    case = _adjudication_case(file_case, demo)
+    officer = client_as("wangzhifa")
+    page = officer.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-testid="hearing-form"' in page and 'value="hold_hearing"' not in page
+    posted = officer.post(f"/cases/{case.number}/", {
+        "form": "hearing", "hearing-mode": "onsite", "hearing-at": "2026-12-22T14:00",
+        "hearing-expected_version": case.version})
+    assert posted.status_code in (200, 302)
+    case.refresh_from_db()
+    assert case.status == "hearing" and case.hearing_mode == "onsite"
+    assert timezone.localtime(case.hearing_at).strftime("%Y-%m-%d %H:%M") == "2026-12-22 14:00"
+    page = officer.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-testid="hearing-record-form"' in page
+    officer.post(f"/cases/{case.number}/", {"form": "hearing_record", "hearing_record-record": "现场审理，双方质证"})
+    case.refresh_from_db()
+    assert case.hearing_record == "现场审理，双方质证"

@@ -147,6 +147,9 @@ MATRIX = {
         lambda u: 400 if u.username in ("zhoujishu", "wangzhifa", "shiju") else _case_act(u, 0),
     ("POST", "/api/v1/cases/{number}/conflicts"):
         lambda u: 201 if u.username in ("wangzhifa", "shiju", "zhoujishu") else _case_act(u, 0),
+    # the demo enforcement case has no hearing: handlers get 409 (hearing) / 409 (record outside the hearing stage)
+    ("POST", "/api/v1/cases/{number}/hearing"): lambda u: _case_act(u, 409),
+    ("POST", "/api/v1/cases/{number}/hearing-record"): lambda u: _case_act(u, 409),
     ("GET", "/api/v1/public/case-status"): lambda u: 200,
     # monitoring: 星河's demo watch list and its alert 星禾 ≈ 星河 (daili dismisses it first, then it is 409)
     ("GET", "/api/v1/monitoring/watch-lists"): lambda u: 200,
@@ -380,6 +383,8 @@ _CASE_BODIES = {
                                    "channel": "nowhere"},
     "/api/v1/cases/{number}/experts": {"kind": "investigator", "question": "", "due_date": "2099-01-01"},
     "/api/v1/cases/{number}/conflicts": {"has_conflict": False},
+    "/api/v1/cases/{number}/hearing": {"mode": "onsite", "at": "2026-12-21T09:30:00+08:00"},
+    "/api/v1/cases/{number}/hearing-record": {"record": "矩阵笔录"},
     "/api/v1/cases/{number}/transitions": {"action": "investigate"},
     "/api/v1/cases/{number}/switch-channel": {"channel": "mediation", "reason": ""},
     "/api/v1/cases/{number}/decision": {"infringement_found": True, "legal_basis": "《商标法》第六十条"},
