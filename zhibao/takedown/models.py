@@ -172,7 +172,10 @@ class NoticeItem(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "clock_deadline"]), models.Index(fields=["listing", "status"]),
                    models.Index(fields=["platform", "status", "-fast_lane", "sla_due_at", "id"],
-                                name="takedown_queue_order")]
+                                name="takedown_queue_order"),
+                   # the queue's "all" tab (no status filter) walks this one in the same order
+                   models.Index(fields=["platform", "-fast_lane", "sla_due_at", "id"],
+                                name="takedown_queue_all_order")]
 
     def __str__(self) -> str:
         return f"{self.notice.number} / {self.listing.listing_id}"
