@@ -15,7 +15,8 @@ with the same seller and an image two bits off) that must be found; the other ha
 that must not be flagged.
 
 A throw-away SQLite database under a temporary ZHIBAO_DATA_DIR is used. Sizes can be reduced for a quick run:
-``BENCH_TAKEDOWN_LISTINGS=3000 BENCH_TAKEDOWN_FINGERPRINTS=100000 python bench/bench_takedown.py``.
+``BENCH_TAKEDOWN_LISTINGS=3000 BENCH_TAKEDOWN_FINGERPRINTS=100000 python bench/bench_takedown.py``; it is deleted
+at the end unless ``BENCH_KEEP_DATA=1``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -213,4 +215,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:  # the throw-away database is ~500 MB at full size
+        from django.db import connections
+
+        connections.close_all()
+        if not os.environ.get("BENCH_KEEP_DATA"):
+            shutil.rmtree(_tmp, ignore_errors=True)
