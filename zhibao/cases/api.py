@@ -73,6 +73,7 @@ class DecisionOut(Schema):
     decided_at: dt.datetime
     published: bool
     threshold_findings: list[dict]
+    damages_calculation: dict
 
 
 class CaseDetail(CaseOut):
@@ -255,6 +256,8 @@ class DecisionIn(StrictSchema):
     illegal_business_volume: Decimal | None = None
     illegal_gains: Decimal | None = None
     act: str = ""
+    # the inputs of POST /api/v1/law/damages without right_type (the case's) — the award is then computed by law
+    damages_calculation: dict | None = None
     expected_version: int | None = None
 
 

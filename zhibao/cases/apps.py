@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from zhibao.accounts.services import TOKEN_SCOPES
+        from zhibao.cases import dashboard  # noqa: F401 - registers the 工作台 cards
 
         TOKEN_SCOPES.update({
             "cases:read": "读取案件、期限与队列",

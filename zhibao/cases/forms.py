@@ -85,6 +85,10 @@ class SwitchForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _calc_money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=False, min_value=0, max_digits=16, decimal_places=2)
+
+
 class DecisionForm(forms.Form):
     infringement_found = forms.BooleanField(label="认定侵权", required=False, initial=True)
     wilful = forms.BooleanField(label="故意侵权", required=False)
@@ -96,7 +100,30 @@ class DecisionForm(forms.Form):
     legal_basis = forms.CharField(label="法律依据", max_length=500)
     reasoning = forms.CharField(label="事实与理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     published = forms.BooleanField(label="公开（个人信息遮蔽）", required=False)
+    # 依法计算赔偿 (zhibao.law.damages): fill any proven amount and the award is computed, with its steps and
+    # articles, and printed on the decision; leave all empty to state the award by hand (or none)
+    calc_actual_loss = _calc_money("依法计算赔偿·权利人实际损失（元）")
+    calc_infringer_gains = _calc_money("依法计算赔偿·侵权人获益（元）")
+    calc_licence_fee = _calc_money("依法计算赔偿·许可使用费（元）")
+    calc_licence_multiple = forms.DecimalField(label="依法计算赔偿·许可使用费倍数", required=False, min_value=0,
+                                               max_digits=6, decimal_places=4)
+    calc_serious = forms.BooleanField(label="依法计算赔偿·情节严重（与故意侵权同时具备时适用惩罚性赔偿）", required=False)
+    calc_punitive_multiple = forms.DecimalField(label="依法计算赔偿·惩罚性赔偿倍数（1–5）", required=False,
+                                                min_value=1, max_value=5, max_digits=6, decimal_places=4)
+    calc_reasonable_costs = _calc_money("依法计算赔偿·维权合理开支（元）")
+    calc_statutory_amount = _calc_money("依法计算赔偿·法定赔偿请求数额（元，无法查明上述数额时）")
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):  # noqa: ANN201
+        """Gather the calc_ fields into ``damages_calculation`` (None when no amount was given)."""
+        data = super().clean()
+        calc = {name[5:]: data.pop(name, None) for name in list(data) if name.startswith("calc_")}
+        given = [calc.get(k) for k in ("actual_loss", "infringer_gains", "licence_fee", "statutory_amount")]
+        data["damages_calculation"] = None
+        if any(v is not None for v in given):
+            data["damages_calculation"] = {k: str(v) if not isinstance(v, bool) else v for k, v in calc.items()
+                                           if v is not None and v is not False}
+        return data
 
 
 class ClockForm(forms.Form):

@@ -310,6 +310,8 @@ class Decision(models.Model):
     decided_by = models.ForeignKey("accounts.User", related_name="+", on_delete=models.PROTECT)
     published = models.BooleanField("公开", default=False)
     threshold_findings = models.JSONField("刑事追诉标准核查", default=list, blank=True)
+    # {"input": DamagesInput, "result": DamagesResult} of zhibao.law.damages when the award was computed by law
+    damages_calculation = models.JSONField("赔偿数额计算", default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["published", "decided_at"])]

@@ -185,12 +185,24 @@ def record_hearing(*, actor: User, case: Case, record: str) -> Case:
 def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: str, penalty_amount: object = 0,
            damages: object = None, wilful: bool = False, repeat: bool | None = None, reasoning: str = "",
            confiscation: str = "", published: bool = False, illegal_business_volume: object = None,
-           illegal_gains: object = None, act: str = "", expected_version: int | None = None,
-           now: dt.datetime | None = None) -> Decision:
-    """The decision; the criminal thresholds are checked and, if reached, a transfer task is opened."""
+           illegal_gains: object = None, act: str = "", damages_calculation: dict | None = None,
+           expected_version: int | None = None, now: dt.datetime | None = None) -> Decision:
+    """The decision; the criminal thresholds are checked and, if reached, a transfer task is opened.
+
+    ``damages_calculation`` (the inputs of ``zhibao.law.damages``, without right type) computes the award by
+    law: the figure, its basis and every step with its article are kept with the decision and printed on it.
+    """
     _handler(actor, case)
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
+    calculation: dict = {}
+    if damages_calculation:
+        calculation = damages_by_law(case=case, wilful=wilful, inputs=damages_calculation, on=now)
+        total = Decimal(calculation["result"]["total"])
+        if damages in (None, ""):
+            damages = total
+        elif Decimal(str(damages)).quantize(Decimal("0.01")) != total:
+            errors["damages"] = [f"赔偿数额与依法计算的结果 {total} 元不一致（或不填赔偿数额，直接采用计算结果）"]
     if not legal_basis.strip():
         errors["legal_basis"] = ["请填写法律依据"]
     amounts = {}
@@ -216,7 +228,7 @@ def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: st
         case=case, infringement_found=infringement_found, wilful=wilful, repeat=repeat,
         penalty_amount=amounts["penalty_amount"] or Decimal("0"), damages=amounts["damages"],
         legal_basis=legal_basis.strip(), reasoning=reasoning, confiscation=confiscation, decided_at=now,
-        decided_by=actor, published=published, threshold_findings=findings,
+        decided_by=actor, published=published, threshold_findings=findings, damages_calculation=calculation,
     )
     if any(f["transfer_required"] for f in findings):
         events.record(case, actor, "criminal_transfer_task", "达到刑事追诉标准：须在3日内决定是否移送",
@@ -228,6 +240,31 @@ def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: st
     if infringement_found:
         _report_to_credit(actor, case, decision)
     return decision
+
+
+#: zhibao.law.damages knows the four statutory regimes; a geographical indication is protected as a collective
+#: or certification mark (商标法第十六条), so its damages follow the trademark rules.
+DAMAGES_RIGHT_TYPE = {"gi": "trademark"}
+
+
+def damages_by_law(*, case: Case, wilful: bool, inputs: dict, on: dt.datetime | None = None) -> dict:
+    """Damages computed by ``zhibao.law.damages`` for this case's right type; errors name the field."""
+    from pydantic import ValidationError
+
+    from zhibao.law import damages as damages_law
+
+    data = {k: v for k, v in inputs.items() if v not in (None, "")}
+    data.setdefault("wilful", wilful)
+    data["right_type"] = DAMAGES_RIGHT_TYPE.get(case.right_type, case.right_type)
+    try:
+        inp = damages_law.DamagesInput.model_validate(data)
+        result = damages_law.calculate(inp, on=timezone.localdate(on) if on else None)
+    except ValidationError as exc:
+        raise InvalidInput({"damages_calculation": [
+            f"{'.'.join(str(p) for p in e['loc']) or '输入'}：{e['msg']}" for e in exc.errors()]}) from exc
+    except damages_law.DamagesError as exc:
+        raise InvalidInput({"damages_calculation": [str(exc)]}) from exc
+    return {"input": inp.model_dump(mode="json"), "result": result.model_dump(mode="json")}
 
 
 #: Which decisions are credit facts of the respondent (clause 5): administrative penalties and patent

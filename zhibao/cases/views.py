@@ -24,7 +24,7 @@ from zhibao.cases.forms import (
     SwitchForm,
     TriageRuleForm,
 )
-from zhibao.cases.intake import EVIDENCE_CHANNEL
+from zhibao.cases.intake import EVIDENCE_CHANNEL, PLACE_TYPES
 from zhibao.cases.models import Case
 from zhibao.cases.rules import complainant_side, respondent_side
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -196,6 +196,9 @@ def case_detail(request, number: str):  # noqa: ANN001, ANN201
             deposit_nos=[d.deposit_no for d in deposits])
     return render(request, "cases/detail.html", {
         "checklist": checklist, "unlabelled_deposits": sum(1 for d in deposits if not d.category),
+        "acts": [{"act": ACT_LABELS.get(a.get("act", ""), a.get("act", "")),
+                  "place_type": PLACE_TYPES.get(a.get("place_type", ""), a.get("place_type", "")),
+                  "place": a.get("place", "")} for a in case.acts or [] if isinstance(a, dict)],
         "case": case, "events": selectors.timeline(case), "decision": selectors.decision_for(case),
         "rights": case.rights.all(), "deposits": deposits, "may_handle": may_handle,
         "messages_list": case.messages.select_related("sender", "deposit"),

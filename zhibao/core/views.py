@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from zhibao.core import dashboard as todo
 from zhibao.core import selectors
 
 
@@ -25,7 +26,8 @@ def healthz(request):  # noqa: ANN001, ANN201
 
 @login_required
 def dashboard(request):  # noqa: ANN001, ANN201
-    return render(request, "core/dashboard.html", {"summary": selectors.dashboard_summary(actor=request.user)})
+    return render(request, "core/dashboard.html", {"summary": selectors.dashboard_summary(actor=request.user),
+                                                   "todo": todo.cards_for(request.user)})
 
 
 def _wants_json(request) -> bool:  # noqa: ANN001

@@ -11,6 +11,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # API token scopes of this app, registered where the app lives (as takedown does)
         from zhibao.accounts.services import TOKEN_SCOPES
+        from zhibao.monitoring import dashboard  # noqa: F401 - registers the 工作台 cards
 
         TOKEN_SCOPES.update({
             "monitoring:read": "读取监测清单与预警",

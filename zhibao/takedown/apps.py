@@ -8,6 +8,7 @@ class TakedownConfig(AppConfig):
     def ready(self) -> None:
         # The app's token scopes join the shared table here, so accounts need not know every app.
         from zhibao.accounts.services import TOKEN_SCOPES
+        from zhibao.takedown import dashboard  # noqa: F401 - registers the 工作台 cards
 
         TOKEN_SCOPES.update({
             "takedown:notices": "电商通知：发出通知、查看处理进展、提交投诉/起诉材料",

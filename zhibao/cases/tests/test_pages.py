@@ -179,3 +179,13 @@ def test_bulk_page_reports_rows_and_bad_files(client_as, xinghe_deposit):
     page = client.post("/cases/bulk/", {"file": SimpleUploadedFile("c.csv", csv.encode())}).content.decode()
     assert 'data-testid="bulk-report"' in page and "未登记的投诉人" in page
     assert "请选择 CSV 文件" in client.post("/cases/bulk/", {}).content.decode()
+
+
+def test_case_page_shows_the_time_left_and_acts_in_words(client_as, file_case):  # noqa: ANN001
+    import re
+
+    case = file_case()
+    page = client_as("wangzhifa").get(f"/cases/{case.number}/").content.decode()
+    left = re.search(r"剩余 ([^<]+)</span>", page).group(1)
+    assert left.strip() not in ("0 分钟", "0\xa0分钟") and ("天" in left or "周" in left)
+    assert "假冒注册商标 · 网店 · https://shop.example/fm" in page and "counterfeit_mark" not in page
