@@ -172,7 +172,10 @@ class NoticeItem(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "clock_deadline"]), models.Index(fields=["listing", "status"]),
                    models.Index(fields=["platform", "status", "-fast_lane", "sla_due_at", "id"],
-                                name="takedown_queue_order")]
+                                name="takedown_queue_order"),
+                   # the queue's "all" tab (no status filter) walks this one in the same order
+                   models.Index(fields=["platform", "-fast_lane", "sla_due_at", "id"],
+                                name="takedown_queue_all_order")]
 
     def __str__(self) -> str:
         return f"{self.notice.number} / {self.listing.listing_id}"
@@ -265,7 +268,8 @@ class Fingerprint(models.Model):
     """A removed listing's fingerprint, so a relisted copy is recognised (title, seller, image).
 
     The 64-bit image pHash is also stored as four 16-bit chunks: any hash within Hamming distance 3 shares at
-    least one chunk exactly (pigeonhole), so a candidate search is four indexed equality look-ups.
+    least one chunk exactly (pigeonhole), so a candidate search is four indexed equality look-ups; each chunk
+    index carries the full hash so chance collisions are discarded without reading the row.
     """
 
     platform = models.ForeignKey(Platform, related_name="fingerprints", on_delete=models.PROTECT)
@@ -274,13 +278,17 @@ class Fingerprint(models.Model):
     title_key = models.CharField(max_length=64, db_index=True)
     seller_key = models.CharField(max_length=64, db_index=True)
     phash = models.BigIntegerField(null=True)
-    ph0 = models.IntegerField(null=True, db_index=True)
-    ph1 = models.IntegerField(null=True, db_index=True)
-    ph2 = models.IntegerField(null=True, db_index=True)
-    ph3 = models.IntegerField(null=True, db_index=True)
+    ph0 = models.IntegerField(null=True)
+    ph1 = models.IntegerField(null=True)
+    ph2 = models.IntegerField(null=True)
+    ph3 = models.IntegerField(null=True)
     decision = models.CharField(max_length=300)
     active = models.BooleanField(default=True, help_text="off when the measure was lifted")
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # (chunk, full hash): the distance of a chunk candidate is checked on the index entry, no table read
+        indexes = [models.Index(fields=[f"ph{i}", "phash"], name=f"takedown_fp_ph{i}_phash") for i in range(4)]
 
     def __str__(self) -> str:
         return self.decision

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 
 from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import is_staff_role, represented_org_ids
-from zhibao.core.errors import NotFound
+from zhibao.core.errors import InvalidInput, NotFound
 from zhibao.takedown.models import (
     Listing,
     ListingEvent,
@@ -38,6 +40,32 @@ class Quality:
     @property
     def label(self) -> str:
         return "—" if self.score is None else f"{self.score:.0%}"
+
+
+#: The queue page counts at most this many rows (then shows "1,000+"): an exact COUNT(*) walks every row.
+QUEUE_COUNT_CAP = 1000
+
+
+@dataclass
+class QueuePage:
+    """One page of the platform queue, paged by a cursor (the last row's position) instead of OFFSET.
+
+    Why: at 100,000 open items an OFFSET page walks and joins every row before it, and a paginator's
+    COUNT(*) walks them all on every view; a cursor page is an index seek at any depth, and the count stops
+    at ``QUEUE_COUNT_CAP`` (an operator needs "more than 1,000", not the exact figure, on each page view).
+    """
+
+    platform: Platform
+    items: list[NoticeItem]
+    count: int
+    count_capped: bool
+    paged: bool = False
+    prev_cursor: str = ""
+    next_cursor: str = ""
+
+    @property
+    def count_label(self) -> str:
+        return f"{QUEUE_COUNT_CAP:,}+" if self.count_capped else f"{self.count:,}"
 
 
 def fast_lane_settings() -> tuple[float, int]:
@@ -91,20 +119,15 @@ def all_platforms() -> QuerySet[Platform]:
     return Platform.objects.select_related("organisation").order_by("name")
 
 
-def queue(*, actor: User, status: str = "pending") -> QuerySet[NoticeItem]:
-    """The platform's work queue: fast lane and live notices first, then by SLA due time."""
-    platform = platform_of(actor)
+def _queue_items(platform: Platform, status: str) -> QuerySet[NoticeItem]:
     items = (NoticeItem.objects.filter(platform=platform)
              .select_related("notice", "notice__notifier", "listing", "listing__shop"))
-    if status == "pending":
-        items = items.filter(status=NoticeItem.Status.PENDING)
-    elif status == "countered":
-        items = items.filter(status=NoticeItem.Status.COUNTERED)
-    elif status == "clock":
-        items = items.filter(status=NoticeItem.Status.CLOCK)
-    elif status:
-        items = items.filter(status=status)
-    return items.order_by("-fast_lane", "sla_due_at", "id")
+    return items.filter(status=status) if status else items
+
+
+def queue(*, actor: User, status: str = "pending") -> QuerySet[NoticeItem]:
+    """The platform's work queue: fast lane and live notices first, then by SLA due time."""
+    return _queue_items(platform_of(actor), status).order_by("-fast_lane", "sla_due_at", "id")
 
 
 def mark_flags(items: list[NoticeItem]) -> list[NoticeItem]:
@@ -118,6 +141,89 @@ def mark_flags(items: list[NoticeItem]) -> list[NoticeItem]:
         item.relisted = item.listing_id in relisted
         item.notifier_flagged = item.notice.notifier_id in flagged
     return items
+
+
+def queue_page(*, actor: User, status: str = "pending", after: str = "", before: str = "",
+               size: int | None = None) -> QueuePage:
+    """One page of the platform queue (see ``QueuePage``), rows marked with flags and notifier quality."""
+    platform = platform_of(actor)
+    if after and before:
+        raise InvalidInput({"cursor": ["after 与 before 只能给出一个"]})
+    size = size or settings.ZHIBAO_PAGE_SIZE
+    base = _queue_items(platform, status)
+    cursor = _decode_cursor(after or before) if (after or before) else None
+    rows, more = _walk_queue(base, cursor, backward=bool(before), size=size)
+    if before and not more:  # walked back to the start: show the (full) first page
+        cursor, before = None, ""
+        rows, more = _walk_queue(base, None, backward=False, size=size)
+    if before:
+        prev_cursor, next_cursor = _encode_cursor(rows[0]), _encode_cursor(rows[-1])
+    else:
+        prev_cursor = _encode_cursor(rows[0]) if cursor and rows else ""
+        next_cursor = _encode_cursor(rows[-1]) if more else ""
+    count = base.order_by().values("pk")[:QUEUE_COUNT_CAP + 1].count()
+    mark_flags(rows)
+    qualities: dict[int, Quality] = {}
+    for item in rows:
+        nid = item.notice.notifier_id
+        if nid not in qualities:
+            qualities[nid] = notifier_quality_cached(notifier_id=nid)
+        item.quality = qualities[nid]  # type: ignore[attr-defined]
+    return QueuePage(platform=platform, items=rows, count=min(count, QUEUE_COUNT_CAP),
+                     count_capped=count > QUEUE_COUNT_CAP, paged=cursor is not None,
+                     prev_cursor=prev_cursor, next_cursor=next_cursor)
+
+
+def _walk_queue(base: QuerySet[NoticeItem], cursor: tuple[bool, dt.datetime, int] | None, *, backward: bool,
+                size: int) -> tuple[list[NoticeItem], bool]:
+    """Up to ``size`` rows after (or before) the cursor in queue order, and whether there are more.
+
+    The order (fast lane first, then due time, then id) is walked one lane at a time: within a lane,
+    ``(sla_due_at, id) > cursor`` is a row-value range the queue index serves directly, so the page costs an
+    index seek plus ``size`` rows however deep it is (at most one query per lane). Without a cursor
+    (``backward`` is then ignored) it is the first page.
+    """
+    if cursor is None:  # the first page, the one viewed most: a single walk of the index in queue order
+        rows = list(base.order_by("-fast_lane", "sla_due_at", "id")[: size + 1])
+        return rows[:size], len(rows) > size
+    lanes = [False, True] if backward else [True, False]
+    lanes = lanes[lanes.index(cursor[0]):]
+    order = ("-sla_due_at", "-id") if backward else ("sla_due_at", "id")
+    rows: list[NoticeItem] = []
+    for lane in lanes:
+        items = base.filter(fast_lane=lane)
+        if lane == cursor[0]:
+            bound = TupleLessThan if backward else TupleGreaterThan
+            items = items.filter(bound(Tuple(F("sla_due_at"), F("id")), (cursor[1], cursor[2])))
+        rows += items.order_by(*order)[: size + 1 - len(rows)]
+        if len(rows) > size:
+            break
+    more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    return rows, more
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_CURSOR = re.compile(r"([01])\.(-?\d{1,18})\.(\d{1,18})")
+
+
+def _encode_cursor(item: NoticeItem) -> str:
+    """Exact position of a row (integer microseconds, so the row-value comparison sees the stored value)."""
+    micros = (item.sla_due_at - _EPOCH) // dt.timedelta(microseconds=1)
+    return f"{int(item.fast_lane)}.{micros}.{item.pk}"
+
+
+def _decode_cursor(raw: str) -> tuple[bool, dt.datetime, int]:
+    match = _CURSOR.fullmatch(raw)
+    if match is None:
+        raise InvalidInput({"cursor": ["分页位置无效，请回到第一页"]})
+    try:
+        due = _EPOCH + dt.timedelta(microseconds=int(match[2]))
+    except OverflowError as exc:
+        raise InvalidInput({"cursor": ["分页位置无效，请回到第一页"]}) from exc
+    return match[1] == "1", due, int(match[3])
 
 
 def notices_visible_to(*, actor: User) -> QuerySet[Notice]:

@@ -49,23 +49,17 @@ def home(request):  # noqa: ANN001, ANN201
 
 @login_required
 def queue(request):  # noqa: ANN001, ANN201
+    status = request.GET.get("status", "pending")
     try:
-        platform = selectors.platform_of(request.user)
+        page = selectors.queue_page(actor=request.user, status=status, after=request.GET.get("after", ""),
+                                    before=request.GET.get("before", ""))
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    status = request.GET.get("status", "pending")
-    items = selectors.queue(actor=request.user, status=status)
-    page = paginate(items, request.GET.get("page"))
-    page.object_list = selectors.mark_flags(list(page.object_list))
-    qualities = {}
-    for item in page:
-        nid = item.notice.notifier_id
-        if nid not in qualities:
-            qualities[nid] = selectors.notifier_quality_cached(notifier_id=nid)
-        item.quality = qualities[nid]
+    except InvalidInput as exc:
+        return HttpResponseBadRequest(str(exc))
     return render(request, "takedown/queue.html", {
-        "platform": platform, "page": page, "status": status, "now": timezone.now(),
-        "querystring": query_without_page(request), "breadcrumbs": [CRUMB, ("平台队列", None)],
+        "platform": page.platform, "page": page, "status": status, "now": timezone.now(),
+        "breadcrumbs": [CRUMB, ("平台队列", None)],
         "tabs": [("pending", "待处理"), ("countered", "待转送声明"), ("clock", "15 日期间中"), ("", "全部")],
     })
 
