@@ -31,6 +31,13 @@ class Card:
     url: str
     warn: bool = False
     rows: tuple[Row, ...] = field(default_factory=tuple)
+    more: bool = False  # ``count`` is a lower bound (a capped count on a large queue)
+
+
+def capped_count(queryset, cap: int = 999) -> tuple[int, bool]:  # noqa: ANN001
+    """Count at most ``cap`` rows (an index range scan, not a full COUNT over a 100,000-row queue)."""
+    n = len(queryset.values_list("pk", flat=True)[:cap + 1])
+    return min(n, cap), n > cap
 
 
 Provider = Callable[[User], list[Card]]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import represented_org_ids
-from zhibao.core.dashboard import Card, Row, register
+from zhibao.core.dashboard import Card, Row, capped_count, register
 from zhibao.takedown import selectors
 from zhibao.takedown.models import Notice, NoticeItem
 
@@ -19,9 +19,10 @@ def cards(actor: User) -> list[Card]:
     if actor.role == Role.PLATFORM_OPERATOR and selectors.platforms_operated_by(actor).exists():
         pending = selectors.queue(actor=actor)
         now = timezone.now()
-        late = pending.filter(sla_due_at__lt=now).count()
+        late = pending.filter(sla_due_at__lt=now).exists()
         first = list(pending[:5])
-        out.append(Card("待处理的侵权通知", pending.count(), "/takedown/queue/", warn=late > 0, rows=tuple(
+        count, more = capped_count(pending)
+        out.append(Card("待处理的侵权通知", count, "/takedown/queue/", warn=late, more=more, rows=tuple(
             Row(f"{i.notice.number} {i.listing.title}", f"/takedown/items/{i.pk}/",
                 "已超时" if i.sla_due_at and i.sla_due_at < now else
                 f"时限 {timezone.localtime(i.sla_due_at):%m-%d %H:%M}" if i.sla_due_at else "",

@@ -38,3 +38,12 @@ def test_home_page_lists_the_most_urgent_items_with_links(client_as, django_asse
     with django_assert_max_num_queries(40):
         page = client.get("/dashboard/").content.decode()
     assert 'data-testid="todo"' in page and "/cases/ZB-" in page and "/monitoring/alerts/" in page
+
+
+def test_capped_count_says_when_there_are_more(demo):  # noqa: ANN001
+    from zhibao.accounts.models import User
+    from zhibao.core.dashboard import capped_count
+
+    total = User.objects.count()
+    assert capped_count(User.objects.all(), cap=total) == (total, False)
+    assert capped_count(User.objects.all(), cap=total - 1) == (total - 1, True)
