@@ -166,7 +166,7 @@ def main() -> None:
         return "met" if ms < 50 else "NOT met"
 
     engine = django.db.connection.vendor
-    print("## Cases: filing, officer queue and overdue query\n")
+    print(f"## Cases ({engine}): filing, officer queue and overdue query\n")
     print(f"Database: {engine}; {filed:,} filings, then {total:,} cases in the table when the queries were timed;"
           f" wall time {wall / 60:.1f} min.\n")
     print("| measurement | result | target | baseline | baseline result |")

@@ -146,8 +146,8 @@ def pick_assignee(case: Case) -> User | None:
         if not case.district_id:
             return None
         users = users.filter(district_id=case.district_id)
-    open_q = ~Q(cases_assigned__status__in=FINAL_STATES) & Q(cases_assigned__isnull=False)
-    return users.annotate(load=Count("cases_assigned", filter=open_q)).order_by("load", "pk").first()
+    return users.annotate(load=Count("cases_assigned", filter=Q(cases_assigned__is_open=True))).order_by(
+        "load", "pk").first()
 
 
 def party_users(case: Case, *, respondent: bool = True) -> list[User]:

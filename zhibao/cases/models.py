@@ -160,7 +160,7 @@ class Case(models.Model):
             # district queue: walked in due order; channel is in the index so the count never reads the rows
             models.Index(fields=["district", "is_open", "due_at", "channel"], name="case_open_queue_ch"),
             models.Index(fields=["is_open", "due_at"], name="case_open_due"),
-            models.Index(fields=["assignee", "status"], name="case_assignee"),
+            models.Index(fields=["assignee", "is_open", "status"], name="case_assignee_open"),
             models.Index(fields=["respondent", "status"], name="case_respondent"),
             models.Index(fields=["complainant", "status"], name="case_complainant"),
         ]

@@ -1,5 +1,6 @@
 """Verification codes stored only as HMAC digests (existing plain codes are hashed, then dropped);
-the district queue index gains ``channel`` so the queue count reads the index alone."""
+the district queue index gains ``channel`` so the queue count reads the index alone; the assignee index
+gains ``is_open`` (an officer's open cases elsewhere, and workload counts, without reading closed ones)."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -40,6 +41,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='case',
             index=models.Index(fields=['district', 'is_open', 'due_at', 'channel'], name='case_open_queue_ch'),
+        ),
+        migrations.RemoveIndex(
+            model_name='case',
+            name='case_assignee',
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(fields=['assignee', 'is_open', 'status'], name='case_assignee_open'),
         ),
         migrations.RunPython(hash_existing_codes, migrations.RunPython.noop),
         migrations.RemoveField(
