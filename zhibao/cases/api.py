@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhibao.accounts.api_auth import require_scope
@@ -85,7 +85,7 @@ class CaseDetail(CaseOut):
     allowed_transitions: list[str]
     events: list[EventOut]
     decision: DecisionOut | None
-    verification_code: str | None
+    verification_code: str | None = Field(None, description="只在投诉提交（201）时返回一次；之后只能重新生成")
 
 
 def _out(case: Case) -> dict:
@@ -102,9 +102,7 @@ def _out(case: Case) -> dict:
     }
 
 
-def _detail(request, case: Case) -> dict:  # noqa: ANN001
-    from zhibao.cases.rules import complainant_side
-
+def _detail(request, case: Case, *, verification_code: str | None = None) -> dict:  # noqa: ANN001
     decision = selectors.decision_for(case)
     return {
         **_out(case), "facts": case.facts, "acts": case.acts, "damages_claimed": case.damages_claimed,
@@ -114,7 +112,7 @@ def _detail(request, case: Case) -> dict:  # noqa: ANN001
         "events": [{**{f: getattr(e, f) for f in EventOut.model_fields if f != "actor"}, "actor": e.actor_name}
                    for e in selectors.timeline(case)],
         "decision": decision,
-        "verification_code": case.verification_code if complainant_side(request.user, case) else None,
+        "verification_code": verification_code,
     }
 
 
@@ -162,7 +160,7 @@ def file_complaint(request, payload: ComplaintIn):  # noqa: ANN001, ANN201
         if respondent is None:
             raise InvalidInput({"respondent_id": ["未登记的被投诉人"]})
     filing = services.file_complaint(actor=request.user, complainant=complainant, respondent=respondent, **data)
-    return Status(201, _detail(request, filing.case))
+    return Status(201, _detail(request, filing.case, verification_code=filing.verification_code))
 
 
 class BulkRow(Schema):
@@ -170,6 +168,7 @@ class BulkRow(Schema):
     ok: bool
     number: str | None
     errors: dict[str, list[str]]
+    verification_code: str | None = None
 
 
 @router.post("/bulk", response=list[BulkRow], summary="批量投诉（CSV，逐行报告：案件编号或错误原因）")
@@ -296,6 +295,39 @@ def mediation_consent(request, number: str, payload: ConsentIn):  # noqa: ANN001
     case = selectors.case_for(request.user, number)
     services.consent_to_mediation(actor=request.user, case=case, agree=payload.agree)
     return _detail(request, selectors.case_for(request.user, number))
+
+
+class ReassignIn(StrictSchema):
+    assignee_id: int
+    reason: str
+    expected_version: int | None = None
+
+
+@router.post("/{number}/assignee", response=CaseDetail,
+             summary="更换承办人（区级/市局管理员，须说明理由）：不符合条件的人员返回 400")
+def reassign(request, number: str, payload: ReassignIn):  # noqa: ANN001, ANN201
+    from zhibao.accounts.models import User
+
+    require_scope(request, WRITE)
+    case = selectors.case_for(request.user, number)
+    assignee = User.objects.filter(pk=payload.assignee_id).first()
+    services.reassign(actor=request.user, case=case, assignee=assignee, reason=payload.reason,
+                      expected_version=payload.expected_version)
+    return _detail(request, selectors.case_for(request.user, number))
+
+
+class CodeOut(Schema):
+    number: str
+    verification_code: str
+
+
+@router.post("/{number}/verification-code", response=CodeOut,
+             summary="投诉人重新生成查询码（只显示这一次，原查询码失效）")
+def regenerate_code(request, number: str):  # noqa: ANN001, ANN201
+    require_scope(request, WRITE)
+    case = selectors.case_for(request.user, number)
+    code = services.regenerate_verification_code(actor=request.user, case=case)
+    return {"number": case.number, "verification_code": code}
 
 
 class PublicStatus(Schema):

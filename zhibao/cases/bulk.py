@@ -51,7 +51,8 @@ def _split(value: str) -> list[str]:
 
 
 def bulk_file(*, actor: User, content: bytes) -> list[dict]:
-    """File every row; returns ``[{"row": n, "ok": bool, "number": ..., "errors": {...}}]`` (row 2 = first data row)."""
+    """File every row; returns ``[{"row": n, "ok": bool, "number": ..., "errors": {...}, "verification_code": ...}]``
+    (row 2 = first data row). The verification code of each new case is shown here once; only its digest is kept."""
     report = []
     for n, row in enumerate(_rows(content), start=2):
         try:
@@ -75,10 +76,12 @@ def bulk_file(*, actor: User, content: bytes) -> list[dict]:
                     damages_claimed=row.get("damages_claimed") or None,
                     preferred_channel=row.get("preferred_channel", ""),
                     deposit_nos=_split(row.get("deposit_nos", "")))
-            report.append({"row": n, "ok": True, "number": filing.case.number, "errors": {}})
+            report.append({"row": n, "ok": True, "number": filing.case.number, "errors": {},
+                           "verification_code": filing.verification_code})
         except InvalidInput as exc:
-            report.append({"row": n, "ok": False, "number": None, "errors": exc.errors})
+            report.append({"row": n, "ok": False, "number": None, "errors": exc.errors, "verification_code": None})
         except ServiceError as exc:
             extra = {"duplicate": [exc.extra["duplicate"]]} if "duplicate" in exc.extra else {}
-            report.append({"row": n, "ok": False, "number": None, "errors": {"__all__": [exc.message], **extra}})
+            report.append({"row": n, "ok": False, "number": None, "errors": {"__all__": [exc.message], **extra},
+                           "verification_code": None})
     return report

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import secrets
 from collections.abc import Iterator
 
 from django.db.models import Count, Q
@@ -23,8 +22,6 @@ from zhibao.cases import clocks
 from zhibao.cases.models import FINAL_STATES, Case, CaseCounter, CaseEvent, Status
 from zhibao.core.errors import Conflict
 from zhibao.notifications.services import notify
-
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 #: Transition method names the API and pages may ask for, with their Chinese labels.
 ACTIONS = {
@@ -44,10 +41,6 @@ def next_number(now: dt.datetime) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"ZB-{year}-{counter.last:06d}"
-
-
-def verification_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
 
 
 def record(case: Case, actor: User | None, kind: str, summary: str, *, from_status: str = "", to_status: str = "",
@@ -153,8 +146,8 @@ def pick_assignee(case: Case) -> User | None:
         if not case.district_id:
             return None
         users = users.filter(district_id=case.district_id)
-    open_q = ~Q(cases_assigned__status__in=FINAL_STATES) & Q(cases_assigned__isnull=False)
-    return users.annotate(load=Count("cases_assigned", filter=open_q)).order_by("load", "pk").first()
+    return users.annotate(load=Count("cases_assigned", filter=Q(cases_assigned__is_open=True))).order_by(
+        "load", "pk").first()
 
 
 def party_users(case: Case, *, respondent: bool = True) -> list[User]:

@@ -171,3 +171,15 @@ class TriageRuleForm(forms.Form):
     channel = forms.ChoiceField(label="建议渠道", choices=Channel.choices)
     basis = forms.CharField(label="依据", max_length=300, required=False)
     active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+class ReassignForm(forms.Form):
+    """更换承办人: the choices are the eligible handlers (``selectors.eligible_handlers``), set by the view."""
+
+    assignee = forms.TypedChoiceField(label="新承办人", coerce=int)
+    reason = forms.CharField(label="理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, handlers: list | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = handlers or []

@@ -20,7 +20,7 @@ from zhibao.accounts import audit
 from zhibao.accounts.models import User
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import represented_org_ids
-from zhibao.cases import events
+from zhibao.cases import codes, events
 from zhibao.cases.models import FINAL_STATES, Case, Channel, TriageRule
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput
 from zhibao.evidence import selectors as evidence_selectors
@@ -224,6 +224,8 @@ class Filing:
     case: Case
     joined: bool = False
     triage: Triage | None = None
+    #: the plain verification code, shown to the filer once; only its digest is stored (None when joined)
+    verification_code: str | None = None
 
 
 @transaction.atomic
@@ -306,7 +308,9 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
     result = triage(case, has_evidence=bool(deposits))
     case.complexity, case.proposed_channel, case.triage_rule = result.complexity, result.channel, result.rule
     case.channel = preferred_channel or result.channel
-    case.number, case.verification_code, case.filed_at = events.next_number(now), events.verification_code(), now
+    code = codes.new_code()
+    case.number, case.filed_at = events.next_number(now), now
+    case.verification_hash = codes.digest(case.number, code)
     case.save()
     case.rights.set(rights)
     case.deposits.add(*deposits)
@@ -327,7 +331,7 @@ def file_complaint(*, actor: User, complainant: Organisation, right_ids: list[in
     evidence.submit_to_channel(actor=actor, deposits=deposits, channel=EVIDENCE_CHANNEL.get(case.channel, case.channel),
                                reference=case.number)
     events.tell(events.handlers_for(case), case, "filed", f"新案件 {case.number}：{case.title}")
-    return Filing(case, triage=result)
+    return Filing(case, triage=result, verification_code=code)
 
 
 def refer_complaint(*, actor: User, complainant: Organisation, source: str, deposits: list, right_ids: list[int],

@@ -144,7 +144,8 @@ class Case(models.Model):
     reminded_for = models.DateTimeField(null=True, blank=True, help_text="due_at the last due-soon reminder was for")
     overdue_notified_for = models.DateTimeField(null=True, blank=True, help_text="due_at the overdue alert was for")
     # bookkeeping
-    verification_code = models.CharField("查询码", max_length=12, blank=True)
+    verification_hash = models.CharField("查询码摘要", max_length=64, blank=True,
+                                         help_text="HMAC-SHA256 of number:code (cases.codes); the code itself is not kept")
     filed_at = models.DateTimeField("提交时间", null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,9 +157,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="case_status_due"),
             models.Index(fields=["district", "status", "due_at"], name="case_queue"),
-            models.Index(fields=["district", "is_open", "due_at"], name="case_open_queue"),
+            # district queue: walked in due order; channel is in the index so the count never reads the rows
+            models.Index(fields=["district", "is_open", "due_at", "channel"], name="case_open_queue_ch"),
             models.Index(fields=["is_open", "due_at"], name="case_open_due"),
-            models.Index(fields=["assignee", "status"], name="case_assignee"),
+            models.Index(fields=["assignee", "is_open", "status"], name="case_assignee_open"),
             models.Index(fields=["respondent", "status"], name="case_respondent"),
             models.Index(fields=["complainant", "status"], name="case_complainant"),
         ]

@@ -4,7 +4,8 @@ Parties see their own cases (the complainant's side from the draft on, the respo
 staff see every filed case. Handling (accept, investigate, decide, switch channel …) belongs to the
 roles of the case's current channel: officers of the case's district (or the assignee) for enforcement,
 adjudication and criminal transfer; mediators for mediation; arbitrators for arbitration; court liaisons
-(and officers, who refer) for court referral. The city administrator may act everywhere.
+(and officers, who refer) for court referral. The city administrator may act everywhere. Changing the
+handler (reassignment) is for the city administrator and the administrator of the case's district.
 """
 
 import rules
@@ -54,6 +55,17 @@ def handles(user, case) -> bool:  # noqa: ANN001
     return True
 
 
+@rules.predicate
+def reassigns(user, case) -> bool:  # noqa: ANN001
+    """Changing the handler is a supervisor's act: the city administrator, or the district's administrator."""
+    if case is None or case.status == "draft":
+        return False
+    if user.role == Role.CITY_ADMIN:
+        return True
+    return user.role == Role.DISTRICT_ADMIN and case.district_id is not None and case.district_id == user.district_id
+
+
 rules.add_perm("cases.view_case", rules.is_authenticated & (is_party | is_staff_viewer))
 rules.add_perm("cases.handle_case", rules.is_authenticated & handles)
 rules.add_perm("cases.edit_draft", rules.is_authenticated & is_party)
+rules.add_perm("cases.reassign_case", rules.is_authenticated & reassigns)

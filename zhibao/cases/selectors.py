@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhibao.accounts.models import User
-from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import is_staff_role, represented_org_ids
+from zhibao.cases import codes
 from zhibao.cases.models import FINAL_STATES, Case, CaseEvent, Decision, ExpertRequest, Status
 from zhibao.cases.rules import DISTRICT_BOUND, HANDLERS
 from zhibao.core.errors import NotFound
@@ -79,17 +79,49 @@ def expert_request_for(user: User, pk: int) -> ExpertRequest:
     return request
 
 
+#: Cap on the cases from other districts assigned to a district-bound handler that join their queue.
+ELSEWHERE_MAX = 200
+
+
 def queue_for(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Case]:
-    """The work queue: open cases of the actor's channels (officers: their district), earliest deadline first."""
+    """The work queue: open cases of the actor's channels (officers: their district), earliest deadline first.
+
+    Officers also see the cases assigned to them in another district. Why not ``district OR assignee``:
+    that OR keeps the planner off the (district, is_open, due_at, channel) index, so at 100,000 cases it
+    walked every open case (56-79 ms on SQLite). The few cases assigned elsewhere are looked up first by
+    the assignee index; usually there are none and the queue is the plain indexed district range.
+    Otherwise the OR is narrowed by the districts involved, so the count stays within the index.
+    """
     roles_channels = [ch for ch, roles in HANDLERS.items() if actor.role in roles]
+    if not roles_channels:
+        return Case.objects.none()
     cases = Case.objects.select_related(*_LIST_RELATED).filter(is_open=True, channel__in=roles_channels)
     if actor.role in DISTRICT_BOUND:
-        cases = cases.filter(Q(district_id=actor.district_id) | Q(assignee=actor))
-    elif actor.role == Role.CITY_ADMIN:
-        pass
-    elif not roles_channels:
-        return Case.objects.none()
+        elsewhere = list(Case.objects.filter(assignee=actor, is_open=True, channel__in=roles_channels)
+                         .exclude(district_id=actor.district_id).order_by()
+                         .values_list("pk", "district_id")[:ELSEWHERE_MAX])
+        if not elsewhere:
+            return cases.filter(district_id=actor.district_id).order_by("due_at", "id")
+        cases = cases.filter(Q(district_id=actor.district_id) | Q(pk__in=[pk for pk, _ in elsewhere]))
+        districts = {d for _, d in elsewhere}
+        if None not in districts and actor.district_id is not None:
+            # the redundant district list lets the count read only those districts' ranges of the index
+            cases = cases.filter(district_id__in=[actor.district_id, *sorted(districts)])
     return cases.order_by("due_at", "id")
+
+
+def eligible_handlers(case: Case) -> QuerySet[User]:
+    """Who may be given the case: active officers, mediators, arbitrators or court liaisons of its channel;
+    district-bound officers only of the case's district; nobody who declared a conflict of interest on it."""
+    from zhibao.accounts.roles import Role
+    from zhibao.cases.models import ConflictDeclaration
+
+    roles = HANDLERS.get(case.channel, set()) - {Role.CITY_ADMIN, Role.DISTRICT_ADMIN}
+    users = User.objects.filter(role__in=roles, is_active=True)
+    if case.district_id:
+        users = users.filter(Q(district_id=case.district_id) | ~Q(role__in=DISTRICT_BOUND))
+    conflicted = ConflictDeclaration.objects.filter(case=case, has_conflict=True).values("user_id")
+    return users.exclude(pk__in=conflicted).order_by("role", "username")
 
 
 def overdue_cases(*, actor: User | None = None, now: dt.datetime | None = None) -> QuerySet[Case]:
@@ -121,8 +153,8 @@ def public_status(*, number: str, code: str) -> Case | None:
     if not number or not code:
         return None
     case = Case.objects.exclude(status=Status.DRAFT).filter(number=number).first()
-    if case is None or not case.verification_code or case.verification_code != code:
-        return None
+    if case is None or not codes.matches(number, code, case.verification_hash):
+        return None  # a wrong code answers exactly like an unknown number
     return case
 
 

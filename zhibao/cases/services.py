@@ -2,7 +2,8 @@
 
 ``file_complaint`` (intake), ``refer_complaint`` (移交 on the complainant's behalf), ``accept``, ``reject``,
 ``advance`` (any other transition of the channel), ``switch_channel``, ``decide``, ``close``, clock
-``pause_clock`` / ``resume_clock`` / ``extend_clock``, ``assign``, ``consent_to_mediation``, ``schedule_hearing``. Each is one transaction: permission check,
+``pause_clock`` / ``resume_clock`` / ``extend_clock``, ``reassign``, ``regenerate_verification_code``,
+``consent_to_mediation``, ``schedule_hearing``. Each is one transaction: permission check,
 optimistic lock (``expected_version``), the transition (409 with the allowed ones), an event, an audit
 entry, notifications.
 """
@@ -15,8 +16,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from zhibao.accounts import audit
 from zhibao.accounts.models import User
-from zhibao.cases import events
+from zhibao.cases import codes, events, selectors
 from zhibao.cases.intake import (  # noqa: F401
     EVIDENCE_CHANNEL,
     file_complaint,
@@ -363,14 +365,50 @@ def extend_clock(*, actor: User, case: Case, reason: str, expected_version: int 
 
 
 @transaction.atomic
-def assign(*, actor: User, case: Case, assignee: User, reason: str = "") -> Case:
-    _handler(actor, case)
-    if not assignee.has_perm("cases.handle_case", case):
-        raise InvalidInput({"assignee": [f"{assignee} 不能承办该渠道/辖区的案件"]})
-    case = events.lock(case, None)
+def reassign(*, actor: User, case: Case, assignee: User | None, reason: str, expected_version: int | None = None
+             ) -> Case:
+    """Give the case to another handler (更换承办人): district or city administrator, with a reason.
+
+    The new handler must be eligible (``selectors.eligible_handlers``: the channel's role, the case's district
+    for officers, no declared conflict); they are notified, and so is the previous handler.
+    """
+    if not actor.has_perm("cases.reassign_case", case):
+        raise Forbidden("只有本辖区的区级管理员或市知识产权局管理员可以更换承办人")
+    reason = _reason(reason, "更换承办人的理由")
+    if assignee is None or not selectors.eligible_handlers(case).filter(pk=assignee.pk).exists():
+        raise InvalidInput({"assignee": [f"{assignee or '该用户'} 不能承办本案（须为本渠道、本辖区的承办人员，且未声明利益冲突）"]})
+    case = events.lock(case, expected_version)
+    if not case.is_open:
+        raise Conflict(f"案件已{case.get_status_display()}，不能更换承办人", allowed_transitions=[])
+    if case.assignee_id == assignee.pk:
+        raise InvalidInput({"assignee": [f"{assignee} 已是本案承办人"]})
+    previous = case.assignee
     case.assignee = assignee
     case.version += 1
-    case.save()
-    events.record(case, actor, "assigned", f"分配给 {assignee}", reason=reason)
-    events.tell([assignee], case, "assigned", f"您被指派承办案件 {case.number}")
+    case.save(update_fields=["assignee", "version", "updated_at"])
+    events.record(case, actor, "reassigned", f"更换承办人：{previous or '未分配'} → {assignee}", reason=reason,
+                  payload={"from": previous.pk if previous else None, "to": assignee.pk})
+    audit.record(actor=actor, action="case_reassigned", obj=case,
+                 before={"assignee": previous.username if previous else None},
+                 after={"assignee": assignee.username}, reason=reason[:500])
+    events.tell([assignee], case, "assigned", f"您被指派承办案件 {case.number}", reason)
+    if previous is not None and previous.pk != actor.pk:
+        events.tell([previous], case, "unassigned", f"案件 {case.number} 已改由 {assignee} 承办", reason)
     return case
+
+
+@transaction.atomic
+def regenerate_verification_code(*, actor: User, case: Case) -> str:
+    """A new verification code for the complainant (the old one stops working); returned once, stored hashed."""
+    if not complainant_side(actor, case):
+        raise Forbidden("只有投诉人一方可以重新生成查询码")
+    case = events.lock(case, None)
+    if not case.number:
+        raise Conflict("草稿尚未提交，没有查询码", allowed_transitions=[])
+    code = codes.new_code()
+    case.verification_hash = codes.digest(case.number, code)
+    case.version += 1
+    case.save(update_fields=["verification_hash", "version", "updated_at"])
+    events.record(case, actor, "verification_code_regenerated", "投诉人重新生成了查询码（原查询码失效）")
+    audit.record(actor=actor, action="case_verification_code_regenerated", obj=case)
+    return code

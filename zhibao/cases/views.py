@@ -22,6 +22,7 @@ from zhibao.cases.forms import (
     HearingForm,
     HearingRecordForm,
     IntakeForm,
+    ReassignForm,
     StatusLookupForm,
     SwitchForm,
     TriageRuleForm,
@@ -126,7 +127,8 @@ def intake(request, draft_pk: int | None = None):  # noqa: ANN001, ANN201
                 return redirect("cases:draft", draft_pk=draft.pk)
             filing = services.file_complaint(actor=request.user, complainant=complainant, draft=draft, **kwargs)
             messages.success(request, f"已加入案件 {filing.case.number}" if filing.joined else
-                             f"投诉已提交，案件编号 {filing.case.number}，查询码 {filing.case.verification_code}")
+                             f"投诉已提交，案件编号 {filing.case.number}，查询码 {filing.verification_code}"
+                             "（只显示这一次，请妥善保存；遗失可在案件页重新生成）")
             return redirect("cases:detail", number=filing.case.number)
         except InvalidInput as exc:
             add_service_errors(form, exc, aliases={"right_ids": "rights", "evidence": "files", "respondent":
@@ -142,15 +144,31 @@ def intake(request, draft_pk: int | None = None):  # noqa: ANN001, ANN201
         "breadcrumbs": [CRUMB, ("投诉", None)]})
 
 
-def _handle_post(request, case: Case) -> None:  # noqa: ANN001
+def _handlers(case: Case) -> list[tuple[int, str]]:
+    return [(u.pk, f"{u}（{u.get_role_display()}）") for u in selectors.eligible_handlers(case)]
+
+
+def _handle_post(request, case: Case) -> str | None:  # noqa: ANN001
+    """Run the posted form's service; returns a new verification code when one was generated (shown once)."""
     which = request.POST.get("form")
+    if which == "code":
+        return services.regenerate_verification_code(actor=request.user, case=case)
+    if which == "reassign":
+        form = ReassignForm(request.POST, prefix="reassign", handlers=_handlers(case))
+        if not form.is_valid():
+            raise InvalidInput({k: [str(e) for e in v] for k, v in form.errors.items()})
+        from zhibao.accounts.models import User
+
+        services.reassign(actor=request.user, case=case, assignee=User.objects.get(pk=form.cleaned_data["assignee"]),
+                          reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"])
+        return None
     if which == "consent":
         services.consent_to_mediation(actor=request.user, case=case, agree=request.POST.get("agree") == "1")
-        return
+        return None
     if which == "message":
         people.send_message(actor=request.user, case=case, body=request.POST.get("body", ""),
                             files=request.FILES.getlist("files"), is_service=request.POST.get("is_service") == "on")
-        return
+        return None
     form_class = {"action": ActionForm, "switch": SwitchForm, "decision": DecisionForm, "clock": ClockForm,
                   "hearing": HearingForm, "hearing_record": HearingRecordForm}[which]
     form = form_class(request.POST, prefix=which)
@@ -175,17 +193,21 @@ def _handle_post(request, case: Case) -> None:  # noqa: ANN001
     else:
         op = {"pause": services.pause_clock, "resume": services.resume_clock, "extend": services.extend_clock}[d["op"]]
         op(actor=request.user, case=case, reason=d["reason"], expected_version=version)
+    return None
 
 
 @login_required
 def case_detail(request, number: str):  # noqa: ANN001, ANN201
     case = _case_or_404(request.user, number)
     may_handle = request.user.has_perm("cases.handle_case", case)
+    new_code = None
     if request.method == "POST":
         try:
-            _handle_post(request, case)
-            messages.success(request, "已办理")
-            return redirect("cases:detail", number=case.number)
+            new_code = _handle_post(request, case)
+            if new_code is None:
+                messages.success(request, "已办理")
+                return redirect("cases:detail", number=case.number)
+            # rendered, not redirected: the new code must not wait in a session or cookie
         except (InvalidInput, Conflict, Forbidden, KeyError) as exc:
             text = str(exc) if isinstance(exc, InvalidInput) else getattr(exc, "message", "无效的请求")
             messages.error(request, text)
@@ -219,7 +241,9 @@ def case_detail(request, number: str):  # noqa: ANN001, ANN201
         "switch_form": SwitchForm(prefix="switch", initial=initial),
         "decision_form": DecisionForm(prefix="decision", initial=initial),
         "clock_form": ClockForm(prefix="clock", initial=initial),
-        "show_code": complainant_side(request.user, case),
+        "show_code": complainant_side(request.user, case), "new_code": new_code,
+        "reassign_form": ReassignForm(prefix="reassign", initial=initial, handlers=_handlers(case))
+        if request.user.has_perm("cases.reassign_case", case) and case.is_open else None,
         "may_consent": is_party and case.channel == "mediation" and case.status == "invited",
         "breadcrumbs": [CRUMB, (case.number, None)]})
 

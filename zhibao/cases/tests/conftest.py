@@ -25,6 +25,8 @@ def file_case(demo, orgs, xinghe_deposit):  # noqa: ANN001, ANN201
                                                        "place": "https://shop.example/fm"}],
                     deposit_nos=[xinghe_deposit.deposit_no], facts="网店销售假冒“星河”商标音箱")
         data.update(kwargs)
-        return services.file_complaint(**data).case
+        filing = services.file_complaint(**data)
+        filing.case.shown_code = filing.verification_code  # what the filer saw once; the DB keeps a digest
+        return filing.case
 
     return make

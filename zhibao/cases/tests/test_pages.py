@@ -66,7 +66,8 @@ def test_officer_handles_on_the_case_page_and_stale_forms_lose(client_as, file_c
                                                     "action-expected_version": case.version}, follow=True)
     assert "请刷新后重试" in stale.content.decode()
     party = client_as("xinghe").get(f"/cases/{case.number}/").content.decode()
-    assert 'data-testid="handle"' not in party and 'data-testid="verification-code"' in party
+    assert 'data-testid="handle"' not in party and 'data-testid="code-form"' in party
+    assert 'data-testid="verification-code"' not in party  # the code was shown once, at filing
     assert client_as("jinggou").get(f"/cases/{case.number}/").status_code == 404
     forged = client_as("xinghe").post(f"/cases/{case.number}/", {"form": "action", "action-action": "investigate",
                                                                  "action-expected_version": case.version + 1},
@@ -106,7 +107,7 @@ def test_queue_and_list_queries_are_bounded(client_as, file_case, django_assert_
 
 def test_public_status_lookup_without_login(client_as, file_case):
     case = file_case("2022SR0123456")
-    page = Client().get("/cases/status/", {"number": case.number, "code": case.verification_code})
+    page = Client().get("/cases/status/", {"number": case.number, "code": case.shown_code})
     text = page.content.decode()
     assert page.status_code == 200 and "已收到" in text and "仿冒" not in text
     missing = Client().get("/cases/status/", {"number": case.number, "code": "NOPE"})

@@ -24,7 +24,7 @@ def test_filing_numbers_triages_assigns_and_starts_the_clock(file_case, demo):
     assert case.triage_rule.key == "trademark_counterfeit"
     assert case.assignee == demo["wangzhifa"]  # 仿冒商贸 is in 朝阳 (110105), 王执法's district
     assert case.due_rule == "enforcement_filing" and "第十八条" in case.due_source
-    assert case.deposits.count() == 1 and len(case.verification_code) == 8
+    assert case.deposits.count() == 1 and len(case.shown_code) == 8
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds[:2] == ["submit", "triage"]
     second = file_case("2022SR0123456")

@@ -150,6 +150,11 @@ MATRIX = {
     # the demo enforcement case has no hearing: handlers get 409 (hearing) / 409 (record outside the hearing stage)
     ("POST", "/api/v1/cases/{number}/hearing"): lambda u: _case_act(u, 409),
     ("POST", "/api/v1/cases/{number}/hearing-record"): lambda u: _case_act(u, 409),
+    # reassignment by the city admin (empty reason → 400; 海淀's admin is of another district → 403)
+    ("POST", "/api/v1/cases/{number}/assignee"):
+        lambda u: (400 if u.username == "shiju" else 403) if _sees_case(u) else 404,
+    ("POST", "/api/v1/cases/{number}/verification-code"):
+        lambda u: (200 if u.username in XINGHE_SIDE else 403) if _sees_case(u) else 404,
     ("GET", "/api/v1/public/case-status"): lambda u: 200,
     # monitoring: 星河's demo watch list and its alert 星禾 ≈ 星河 (daili dismisses it first, then it is 409)
     ("GET", "/api/v1/monitoring/watch-lists"): lambda u: 200,
@@ -390,6 +395,7 @@ _CASE_BODIES = {
     "/api/v1/cases/{number}/decision": {"infringement_found": True, "legal_basis": "《商标法》第六十条"},
     "/api/v1/cases/{number}/clock": {"op": "resume", "reason": "核对"},
     "/api/v1/cases/{number}/mediation-consent": {"agree": True},
+    "/api/v1/cases/{number}/assignee": {"assignee_id": 1, "reason": ""},
 }
 def _published_credit_listing(demo, orgs):  # noqa: ANN001, ANN202
     """仿冒商贸 listed early in 2025 (so repair is open now), with one pending repair application."""

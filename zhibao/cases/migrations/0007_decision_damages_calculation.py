@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_open_flag'),
+        ('cases', '0006_hashed_verification_code_queue_index'),
     ]
 
     operations = [
