@@ -28,7 +28,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):  # noqa: ANN001, ANN201
         if not token.startswith("zb_"):
             return None
-        api_token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
+        api_token = ApiToken.objects.select_related("user", "user__organisation").filter(
+            key_hash=hash_token(token)).first()
         if api_token is None or not api_token.is_active or not api_token.user.is_active:
             return None
         now = timezone.now()
