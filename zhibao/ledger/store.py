@@ -76,6 +76,15 @@ class Store:
         """Insert or replace tile rows (level, tile, data)."""
         raise NotImplementedError
 
+    def delete_tiles(self, level: int, first: int, end: int) -> None:
+        """Remove the rows of ``level`` with first ≤ tile < end (pending rows, once folded into tiles)."""
+        raise NotImplementedError
+
+    def put_pending(self, level: int, tile: int, data: bytes, size: int, root: bytes, frontier: bytes) -> None:
+        """One row plus the head, the whole write of a single append (backends may specialise it)."""
+        self.put_tiles([(level, tile, data)])
+        self.write_meta(size, root, frontier)
+
     # -- shared ---------------------------------------------------------------------------------
     def _q(self, sql: str) -> str:
         return sql if self.ph == "?" else sql.replace("?", "%s")
@@ -110,6 +119,14 @@ class Store:
             if len(h) == HASH_SIZE:
                 out[(lv, i)] = h
         return out
+
+    def get_range(self, level: int, first: int, end: int) -> dict[int, bytes]:
+        """Rows of ``level`` with first ≤ tile < end, by tile number."""
+        rows = self.execute(
+            self._q(f"SELECT tile, data FROM {self.tiles} WHERE level = ? AND tile >= ? AND tile < ?"),
+            (level, first, end),
+        )
+        return {int(t): bytes(d) for t, d in rows}
 
     def max_level(self) -> int | None:
         """Highest level with a stored row (None if there is none); the audit looks for strays."""
@@ -167,6 +184,8 @@ class SQLiteStore(Store):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        self._put_one = f"INSERT OR REPLACE INTO {self.tiles} (id, data) VALUES (?, ?)"
+        self._put_meta = f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ? WHERE id = 1"
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
@@ -182,6 +201,23 @@ class SQLiteStore(Store):
             f"INSERT OR REPLACE INTO {self.tiles} (id, data) VALUES (?, ?)",
             [(((lv + 1) << _SHIFT) | t, d) for lv, t, d in rows],
         )
+
+    def delete_tiles(self, level: int, first: int, end: int) -> None:
+        base = (level + 1) << _SHIFT
+        self.conn.execute(f"DELETE FROM {self.tiles} WHERE id >= ? AND id < ?", (base | first, base | end))
+
+    def get_range(self, level: int, first: int, end: int) -> dict[int, bytes]:
+        base = (level + 1) << _SHIFT
+        rows = self.execute(
+            f"SELECT id, data FROM {self.tiles} WHERE id >= ? AND id < ?", (base | first, base | end)
+        )
+        return {int(i) & _MASK: bytes(d) for i, d in rows}
+
+    def put_pending(self, level: int, tile: int, data: bytes, size: int, root: bytes, frontier: bytes) -> None:
+        """Two prepared statements, no list building: this is the hot path of a single append."""
+        ex = self.conn.execute
+        ex(self._put_one, (((level + 1) << _SHIFT) | tile, data))
+        ex(self._put_meta, (size, root, frontier))
 
     def get_tiles(self, keys: Iterable[TileKey]) -> dict[TileKey, bytes]:
         ids = sorted({((lv + 1) << _SHIFT) | t for lv, t in keys})
@@ -281,6 +317,11 @@ class PostgresStore(Store):
             f"INSERT INTO {self.tiles} (level, tile, data) VALUES (%s, %s, %s) "
             "ON CONFLICT (level, tile) DO UPDATE SET data = EXCLUDED.data",
             rows,
+        )
+
+    def delete_tiles(self, level: int, first: int, end: int) -> None:
+        self.conn.execute(
+            f"DELETE FROM {self.tiles} WHERE level = %s AND tile >= %s AND tile < %s", (level, first, end)
         )
 
     def begin_write(self) -> None:
