@@ -2,7 +2,9 @@
 
 Why separate from :mod:`zhibao.ledger.log`: the audit reads the storage layout (tile rows, entry
 bundles, pending single-append rows, the head) directly and independently of the write path, so
-that a bug or tampering in what the writer stored is found rather than trusted.
+that a bug or tampering in what the writer stored is found rather than trusted. Pending records
+(:mod:`zhibao.ledger.tiles`) are joined onto the last tile of each level before checking, so
+they are held to exactly the same standard as the tile rows.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .merkle import EMPTY_ROOT, HASH_SIZE, LedgerError, fold, range_nodes
 from .store import TILE
-from .tiles import ENTRIES, PENDING, TILE_BYTES, bundle, pending_span, split_hashes, unbundle, unpack_pending
+from .tiles import ENTRIES, TILE_BYTES, bundle, split_hashes, unbundle, unpack_pending
 
 if TYPE_CHECKING:
     from .log import MerkleLog
@@ -91,9 +93,9 @@ class _Auditor:
 
     def run(self) -> AuditReport:
         st = self.st
-        size, stored_root, fblob = st.read_meta()
+        size, stored_root, fblob, pending = st.read_head()
         rep = AuditReport(ok=True, size=size)
-        if not self._read_pending(size, rep):
+        if not self._read_pending(size, pending, rep):
             return rep
         lv = 0
         while (size >> lv) > 0:
@@ -130,35 +132,24 @@ class _Auditor:
         if top is not None and (top >= lv or not size):
             return rep.fail(f"level {top} stores rows beyond the tree of size {size}", top)
         keys = range_nodes(0, size)
-        got = self.log._hashes(keys, cached=False)
-        frontier = b"".join(got[k] for k in keys)
+        hashes = self.log._hashes(keys, cached=False)
+        frontier = b"".join(hashes[k] for k in keys)
         if frontier != fblob:
             return rep.fail("stored frontier differs from the recomputed tree")
         if (fold(split_hashes(frontier)) if size else EMPTY_ROOT) != stored_root:
             return rep.fail(f"stored root of size {size} differs from the recomputed root")
         return rep
 
-    def _read_pending(self, size: int, rep: AuditReport) -> bool:
-        """Pending single-append rows must hold exactly the leaves p … size−1 of the last tile."""
-        rows = dict(self.st.iter_tiles(PENDING))
-        first = pending_span(size)
-        outside = sorted(i for i in rows if not first <= i < size)
-        if outside:
-            rep.fail(f"pending row of leaf {outside[0]} lies outside the last tile of the tree", 0, outside[0])
-            return False
-        self.p = min(rows, default=size)
-        gap = next((i for i in range(self.p, size) if i not in rows), None)
-        if gap is not None:
-            rep.fail(f"pending row of leaf {gap} is missing", 0, gap)
+    def _read_pending(self, size: int, blob: bytes, rep: AuditReport) -> bool:
+        """Pending records must be well formed and hold leaves p … size−1 of the last tile."""
+        try:
+            self.p, pend = unpack_pending(size, blob)
+        except LedgerError as exc:
+            rep.fail(f"the head's pending records are malformed: {exc}", 0, size)
             return False
         self.datas: list[bytes] = []
         self.extra: list[list[bytes]] = []
-        for i in range(self.p, size):
-            try:
-                hashes, data = unpack_pending(i, rows[i])
-            except LedgerError as exc:
-                rep.fail(str(exc), 0, i)
-                return False
+        for hashes, data in pend:
             for lv, h in enumerate(hashes):
                 if lv == len(self.extra):
                     self.extra.append([])

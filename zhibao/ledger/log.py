@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .audit import AuditReport, audit_log
 from .merkle import EMPTY_ROOT, HASH_SIZE, LedgerError, consistency_plan, fold, inclusion_plan, range_nodes
 from .store import TILE, Store, open_store
-from .tiles import ENTRIES, PENDING, completed_levels, pending_leaf, pending_span, unpack_pending
+from .tiles import ENTRIES, completed_levels, pending_leaf, pending_record, pending_span, unpack_pending
 from .tiles import bundle as _bundle
 from .tiles import split_hashes as _split
 from .tiles import unbundle as _unbundle
@@ -61,6 +61,9 @@ class MerkleLog:
         # Complete tile rows (64 hashes) never change in an append-only log, so proofs may reuse them
         # from memory: the upper levels of every proof path hit this cache, leaving one small read.
         self._full_tiles: dict[Key, bytes] = {}
+        # (size, frontier) as this handle last wrote them: lets a single append skip reading the head
+        # (see append); None when unknown or possibly stale.
+        self._edge: tuple[int, bytes] | None = None
 
     @classmethod
     def open(cls, url: str, *, prefix: str = "ledger") -> MerkleLog:
@@ -88,25 +91,37 @@ class MerkleLog:
 
         Why not ``append_many([data])``: that rewrites the partial last tile row of every level it
         extends and the entry bundle. Unless this leaf completes a tile row (one append in 64), it
-        instead inserts one pending row (the ≤ 1 + log n hashes it completes and its data) and
-        updates the head: two small writes, no reads besides the head.
+        instead adds a pending record (the ≤ 1 + log n hashes it completes and its data) to the
+        head row: one dirty page. And when this handle wrote the head last, it knows the right
+        frontier already, so the whole append is one UPDATE (its own autocommit transaction)
+        guarded by ``WHERE size = <the size it knows>``; if another handle or process appended in
+        between, no row matches and the append is redone under the write lock from a fresh read.
         """
         if type(data) is not bytes:
             if not isinstance(data, bytes | bytearray | memoryview):
                 raise LedgerError("leaf data must be bytes")
             data = bytes(data)
         st = self._store
+        edge, self._edge = self._edge, None  # cleared while unsure (an exception leaves it cleared)
+        if edge is not None and edge[0] % TILE != TILE - 1:
+            old, fblob = edge
+            frontier, root, record = self._pending(data, old, fblob)
+            if st.add_pending_if(old, old + 1, root, frontier, record):
+                self._edge = (old + 1, frontier)
+                return old
         st.begin_write()
         try:
             old, _, fblob = st.lock_meta()
             if old % TILE == TILE - 1:
-                self._write_batch([data], old, fblob)  # completes tile rows: fold pending rows in
+                frontier = self._write_batch([data], old, fblob)  # completes tile rows: fold pending in
             else:
-                self._write_pending(data, old, fblob)
+                frontier, root, record = self._pending(data, old, fblob)
+                st.add_pending(old + 1, root, frontier, record)
             st.commit()
         except BaseException:
             st.rollback()
             raise
+        self._edge = (old + 1, frontier)
         return old
 
     @_locked
@@ -125,21 +140,24 @@ class MerkleLog:
                     raise LedgerError("leaf data must be bytes")
                 datas.append(bytes(d))
         st = self._store
+        self._edge = None
         st.begin_write()
         try:
             old, _, fblob = st.lock_meta()
-            self._write_batch(datas, old, fblob)
+            frontier = self._write_batch(datas, old, fblob)
             st.commit()
         except BaseException:
             st.rollback()
             raise
+        self._edge = (old + len(datas), frontier)
         return old
 
-    def _write_pending(self, data: bytes, old: int, fblob: bytes) -> None:
-        """Write leaf ``old`` as a pending row (it completes no tile row) and the new head.
+    @staticmethod
+    def _pending(data: bytes, old: int, fblob: bytes) -> tuple[bytes, bytes, bytes]:
+        """(frontier, root, pending record) after appending leaf ``old`` to the tree with frontier fblob.
 
-        The stored frontier (perfect subtrees covering [0, old), largest first) ends with nodes of
-        levels t−1 … 0 when old has t trailing 1 bits; the new leaf merges with exactly those.
+        The frontier (perfect subtrees covering [0, old), largest first) ends with nodes of levels
+        t−1 … 0 when old has t trailing 1 bits; the new leaf merges with exactly those.
         """
         if len(fblob) != HASH_SIZE * old.bit_count():
             raise LedgerError("stored frontier does not match the stored size (corrupt log?)")
@@ -150,19 +168,17 @@ class MerkleLog:
             h = _sha256(b"\x01" + fblob[end - HASH_SIZE : end] + h).digest()
             hashes.append(h)
             end -= HASH_SIZE
-        frontier = fblob[:end] + h
         root, pos = h, end
         while pos:  # right fold of the new frontier
             root = _sha256(b"\x01" + fblob[pos - HASH_SIZE : pos] + root).digest()
             pos -= HASH_SIZE
-        hashes.append(data)
-        self._store.put_pending(PENDING, old, b"".join(hashes), old + 1, root, frontier)
+        return fblob[:end] + h, root, pending_record(b"".join(hashes), data)
 
-    def _write_batch(self, datas: list[bytes], old: int, fblob: bytes) -> None:
-        """Write leaves old … old+k−1 into tile rows, folding in the pending rows of the last tile.
+    def _write_batch(self, datas: list[bytes], old: int, fblob: bytes) -> bytes:
+        """Write leaves old … old+k−1 into tile rows, folding in the pending records of the head.
 
         Pending leaves p … old−1 (see :mod:`zhibao.ledger.tiles`) are written as if they were the
-        head of this batch, with the hashes their rows hold; the stored partial rows end at p.
+        start of this batch, with the hashes their records hold; the stored partial rows end at p.
         """
         st = self._store
         new = old + len(datas)
@@ -170,15 +186,13 @@ class MerkleLog:
         if len(fblob) != HASH_SIZE * len(keys):
             raise LedgerError("stored frontier does not match the stored size (corrupt log?)")
         frontier = dict(zip(keys, _split(fblob), strict=True))
-        first = pending_span(old)
-        pend = st.get_range(PENDING, first, old) if old > first else {}
-        p = min(pend, default=old)
+        p = old
+        pend: list[tuple[list[bytes], bytes]] = []
+        if old > pending_span(old):  # only then can there be pending records
+            p, pend = unpack_pending(old, st.read_head()[3])
         pend_levels: list[list[bytes]] = []
         pend_datas: list[bytes] = []
-        for i in range(p, old):
-            if i not in pend:
-                raise LedgerError(f"pending row of leaf {i} is missing (corrupt log?)")
-            hashes, d = unpack_pending(i, pend[i])
+        for hashes, d in pend:
             for lv, hsh in enumerate(hashes):
                 if lv == len(pend_levels):
                     pend_levels.append([])
@@ -193,18 +207,21 @@ class MerkleLog:
         merged = levels
         if pend:
             merged = [
-                (pend_levels[lv] if lv < len(pend_levels) else []) + (levels[lv] if lv < len(levels) else [])
+                (pend_levels[lv] if lv < len(pend_levels) else [])
+                + (levels[lv] if lv < len(levels) else [])
                 for lv in range(len(touched))
             ]
             datas = pend_datas + datas
-            st.delete_tiles(PENDING, p, old)
         rows = self._tile_rows(merged, p, partial)
         rows += self._bundle_rows(datas, p, partial.get((ENTRIES, p // TILE), b""))
         st.put_tiles(rows)
         new_frontier = [
-            levels[lv][i - (old >> lv)] if i >= (old >> lv) else frontier[(lv, i)] for lv, i in range_nodes(0, new)
+            levels[lv][i - (old >> lv)] if i >= (old >> lv) else frontier[(lv, i)]
+            for lv, i in range_nodes(0, new)
         ]
-        st.write_meta(new, fold(new_frontier), b"".join(new_frontier))
+        fnew = b"".join(new_frontier)
+        st.write_meta(new, fold(new_frontier), fnew)
+        return fnew
 
     @staticmethod
     def _hash_batch(datas: list[bytes], old: int, new: int, frontier: dict[Key, bytes]) -> list[list[bytes]]:
@@ -291,9 +308,9 @@ class MerkleLog:
     def _hashes(self, keys: Sequence[Key], *, cached: bool = True) -> dict[Key, bytes]:
         """The stored hashes of nodes (level, index); ``cached=False`` reads storage only (audits).
 
-        A node missing from the tile rows may sit in a pending row (see :mod:`zhibao.ledger.tiles`).
-        If it is in neither, another handle may have folded the pending rows into tile rows
-        between the two reads (rows only ever move that way), so the tile rows are read once more.
+        A node missing from the tile rows may sit in a pending record (:mod:`zhibao.ledger.tiles`).
+        If it is in neither, another handle may have folded the records into tile rows between the
+        two reads (hashes only ever move that way), so the tile rows are read once more.
         """
         out = self._cached_hashes(keys) if cached else self._store.get_hashes(keys)
         wanted = set(keys)
@@ -307,14 +324,16 @@ class MerkleLog:
         return out
 
     def _pending_hashes(self, keys: set[Key]) -> dict[Key, bytes]:
-        """Hashes of nodes completed by single appends whose rows are still pending."""
-        leaves = {k: pending_leaf(*k) for k in keys}
-        rows = self._store.get_tiles((PENDING, m) for m in leaves.values())
+        """Hashes of nodes completed by single appends whose records are still pending."""
+        size, _, _, blob = self._store.read_head()
+        if not blob:
+            return {}
+        p, pend = unpack_pending(size, blob)
         out: dict[Key, bytes] = {}
-        for (lv, i), m in leaves.items():
-            blob = rows.get((PENDING, m))
-            if blob is not None and len(blob) >= completed_levels(m) * HASH_SIZE:
-                out[(lv, i)] = blob[lv * HASH_SIZE : (lv + 1) * HASH_SIZE]
+        for lv, i in keys:
+            m = pending_leaf(lv, i)
+            if p <= m < size:
+                out[(lv, i)] = pend[m - p][0][lv]
         return out
 
     def _cached_hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
@@ -377,16 +396,17 @@ class MerkleLog:
         size = self.size
         if index < 0 or index >= size:
             raise LedgerError(f"leaf index {index} is beyond the log size {size}")
-        for source in (ENTRIES, PENDING, ENTRIES):  # bundle again: a concurrent fold may have moved it
-            if source == ENTRIES:
+        for pending in (False, True, False):  # bundle again: a concurrent fold may have moved it
+            if pending:
+                size, _, _, records = self._store.read_head()
+                p, pend = unpack_pending(size, records)
+                if p <= index < size:
+                    return pend[index - p][1]
+            else:
                 blob = self._store.get_tiles([(ENTRIES, index // TILE)]).get((ENTRIES, index // TILE))
                 entries = _unbundle(blob) if blob is not None else []
                 if index % TILE < len(entries):
                     return entries[index % TILE]
-            else:
-                blob = self._store.get_tiles([(PENDING, index)]).get((PENDING, index))
-                if blob is not None:
-                    return unpack_pending(index, blob)[1]
         raise LedgerError(f"leaf {index} is missing from storage (corrupt log?)")
 
     def _materialise(self, plan: list[list[Key]]) -> list[bytes]:

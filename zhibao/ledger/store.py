@@ -10,9 +10,11 @@ Why this layout (two tables per log, ``<prefix>_tiles`` and ``<prefix>_meta``):
   row per tree level (O(log n) point reads), and a batch of a million leaves writes ~47,000 rows
   instead of two or three million, which is what makes ≥250k appends/s possible from Python.
   64 hashes = 2 KiB, so a hash row always stays on its b-tree page (no overflow chains).
-* ``meta(size, root, frontier)`` — the committed size, its root, and the right frontier (the hashes
-  of the perfect subtrees covering [0, size)), the only hashes an append needs besides the
-  partial last row of each level it extends.
+* ``meta(size, root, frontier, pending)`` — the committed size, its root, the right frontier (the
+  hashes of the perfect subtrees covering [0, size)), the only hashes an append needs besides the
+  partial last row of each level it extends, and the *pending records* of single appends not yet
+  folded into the tile rows (see :mod:`zhibao.ledger.tiles`: a single append then dirties one
+  page, this row, instead of four or five). Logs created before the column existed get it on open.
 
 SQLite durability choice: ``journal_mode=WAL`` + ``synchronous=FULL`` by default. WAL lets readers
 proceed while one writer appends; FULL fsyncs the WAL on every commit, so an acknowledged append
@@ -72,18 +74,20 @@ class Store:
         """Inside a write transaction: lock and return (size, root, frontier)."""
         raise NotImplementedError
 
+    def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
+        """The whole write of a single append: the new head, with ``record`` added to its pending column."""
+        raise NotImplementedError
+
+    def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
+        """:meth:`add_pending` as one autocommit statement, only if the stored size is still ``old``.
+
+        Returns whether it was applied; no transaction may be open.
+        """
+        raise NotImplementedError
+
     def put_tiles(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
         """Insert or replace tile rows (level, tile, data)."""
         raise NotImplementedError
-
-    def delete_tiles(self, level: int, first: int, end: int) -> None:
-        """Remove the rows of ``level`` with first ≤ tile < end (pending rows, once folded into tiles)."""
-        raise NotImplementedError
-
-    def put_pending(self, level: int, tile: int, data: bytes, size: int, root: bytes, frontier: bytes) -> None:
-        """One row plus the head, the whole write of a single append (backends may specialise it)."""
-        self.put_tiles([(level, tile, data)])
-        self.write_meta(size, root, frontier)
 
     # -- shared ---------------------------------------------------------------------------------
     def _q(self, sql: str) -> str:
@@ -93,10 +97,16 @@ class Store:
         rows = self.execute(self._q(f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1"))
         return int(rows[0][0]), bytes(rows[0][1]), bytes(rows[0][2])
 
+    def read_head(self) -> tuple[int, bytes, bytes, bytes]:
+        """(size, root, frontier, pending records), read together."""
+        rows = self.execute(self._q(f"SELECT size, root, frontier, pending FROM {self.meta} WHERE id = 1"))
+        return int(rows[0][0]), bytes(rows[0][1]), bytes(rows[0][2]), bytes(rows[0][3])
+
     def write_meta(self, size: int, root: bytes, frontier: bytes) -> None:
+        """A new head after a batch; the batch has folded every pending record into the tile rows."""
         self.execute(
-            self._q(f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ? WHERE id = 1"),
-            (size, root, frontier),
+            self._q(f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ?, pending = ? WHERE id = 1"),
+            (size, root, frontier, b""),
         )
 
     def get_tiles(self, keys: Iterable[TileKey]) -> dict[TileKey, bytes]:
@@ -119,14 +129,6 @@ class Store:
             if len(h) == HASH_SIZE:
                 out[(lv, i)] = h
         return out
-
-    def get_range(self, level: int, first: int, end: int) -> dict[int, bytes]:
-        """Rows of ``level`` with first ≤ tile < end, by tile number."""
-        rows = self.execute(
-            self._q(f"SELECT tile, data FROM {self.tiles} WHERE level = ? AND tile >= ? AND tile < ?"),
-            (level, first, end),
-        )
-        return {int(t): bytes(d) for t, d in rows}
 
     def max_level(self) -> int | None:
         """Highest level with a stored row (None if there is none); the audit looks for strays."""
@@ -174,8 +176,12 @@ class SQLiteStore(Store):
             )
             self.conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.meta} (id INTEGER PRIMARY KEY CHECK (id = 1), "
-                "size INTEGER NOT NULL, root BLOB NOT NULL, frontier BLOB NOT NULL)"
+                "size INTEGER NOT NULL, root BLOB NOT NULL, frontier BLOB NOT NULL, "
+                "pending BLOB NOT NULL DEFAULT X'')"
             )
+            columns = [r[1] for r in self.conn.execute(f"PRAGMA table_info({self.meta})")]
+            if "pending" not in columns:
+                self.conn.execute(f"ALTER TABLE {self.meta} ADD COLUMN pending BLOB NOT NULL DEFAULT X''")
             self.conn.execute(
                 f"INSERT OR IGNORE INTO {self.meta} (id, size, root, frontier) VALUES (1, 0, ?, X'')",
                 (EMPTY_ROOT,),
@@ -184,8 +190,12 @@ class SQLiteStore(Store):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self._put_one = f"INSERT OR REPLACE INTO {self.tiles} (id, data) VALUES (?, ?)"
-        self._put_meta = f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ? WHERE id = 1"
+        self._sql_meta = f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1"
+        self._sql_add = (
+            f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ?, pending = CAST(pending || ? AS BLOB) "
+            "WHERE id = 1"
+        )
+        self._sql_add_if = self._sql_add + " AND size = ?"
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
@@ -201,23 +211,6 @@ class SQLiteStore(Store):
             f"INSERT OR REPLACE INTO {self.tiles} (id, data) VALUES (?, ?)",
             [(((lv + 1) << _SHIFT) | t, d) for lv, t, d in rows],
         )
-
-    def delete_tiles(self, level: int, first: int, end: int) -> None:
-        base = (level + 1) << _SHIFT
-        self.conn.execute(f"DELETE FROM {self.tiles} WHERE id >= ? AND id < ?", (base | first, base | end))
-
-    def get_range(self, level: int, first: int, end: int) -> dict[int, bytes]:
-        base = (level + 1) << _SHIFT
-        rows = self.execute(
-            f"SELECT id, data FROM {self.tiles} WHERE id >= ? AND id < ?", (base | first, base | end)
-        )
-        return {int(i) & _MASK: bytes(d) for i, d in rows}
-
-    def put_pending(self, level: int, tile: int, data: bytes, size: int, root: bytes, frontier: bytes) -> None:
-        """Two prepared statements, no list building: this is the hot path of a single append."""
-        ex = self.conn.execute
-        ex(self._put_one, (((level + 1) << _SHIFT) | tile, data))
-        ex(self._put_meta, (size, root, frontier))
 
     def get_tiles(self, keys: Iterable[TileKey]) -> dict[TileKey, bytes]:
         ids = sorted({((lv + 1) << _SHIFT) | t for lv, t in keys})
@@ -261,7 +254,16 @@ class SQLiteStore(Store):
             last = int(rows[-1][0])
 
     def lock_meta(self) -> tuple[int, bytes, bytes]:
-        return self.read_meta()  # BEGIN IMMEDIATE already holds the write lock
+        # BEGIN IMMEDIATE already holds the write lock
+        row = self.conn.execute(self._sql_meta).fetchone()
+        return row[0], row[1], row[2]
+
+    def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
+        """Hot path of a single append: a prepared statement, no wrapping."""
+        self.conn.execute(self._sql_add, (size, root, frontier, record))
+
+    def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
+        return self.conn.execute(self._sql_add_if, (size, root, frontier, record, old)).rowcount == 1
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")
@@ -296,7 +298,11 @@ class PostgresStore(Store):
             )
             self.conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.meta} (id INTEGER PRIMARY KEY CHECK (id = 1), "
-                "size BIGINT NOT NULL, root BYTEA NOT NULL, frontier BYTEA NOT NULL)"
+                "size BIGINT NOT NULL, root BYTEA NOT NULL, frontier BYTEA NOT NULL, "
+                "pending BYTEA NOT NULL DEFAULT '\\x')"
+            )
+            self.conn.execute(
+                f"ALTER TABLE {self.meta} ADD COLUMN IF NOT EXISTS pending BYTEA NOT NULL DEFAULT '\\x'"
             )
             self.conn.execute(
                 f"INSERT INTO {self.meta} (id, size, root, frontier) VALUES (1, 0, %s, '\\x') "
@@ -319,13 +325,18 @@ class PostgresStore(Store):
             rows,
         )
 
-    def delete_tiles(self, level: int, first: int, end: int) -> None:
-        self.conn.execute(
-            f"DELETE FROM {self.tiles} WHERE level = %s AND tile >= %s AND tile < %s", (level, first, end)
-        )
+    @property
+    def _sql_add(self) -> str:
+        return f"UPDATE {self.meta} SET size = %s, root = %s, frontier = %s, pending = pending || %s WHERE id = 1"
 
     def begin_write(self) -> None:
         self.conn.execute("BEGIN")
+
+    def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
+        self.conn.execute(self._sql_add, (size, root, frontier, record))
+
+    def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
+        return self.conn.execute(self._sql_add + " AND size = %s", (size, root, frontier, record, old)).rowcount == 1
 
     def lock_meta(self) -> tuple[int, bytes, bytes]:
         rows = self.execute(f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1 FOR UPDATE")
