@@ -1,7 +1,7 @@
 """Full audit of a stored Merkle log: recompute every hash and the root from the stored leaf data.
 
 Why separate from :mod:`zhibao.ledger.log`: the audit reads the storage layout (tile rows, entry
-bundles, pending single-append rows, the head) directly and independently of the write path, so
+bundles, the head and its pending single-append records) directly and independently of the write path, so
 that a bug or tampering in what the writer stored is found rather than trusted. Pending records
 (:mod:`zhibao.ledger.tiles`) are joined onto the last tile of each level before checking, so
 they are held to exactly the same standard as the tile rows.
@@ -86,7 +86,7 @@ def _join_hashes(blob: bytes | None, hashes: bytes) -> bytes:
 
 
 class _Auditor:
-    """One audit run: the stored tiles of each level as the tree sees them (pending rows joined in)."""
+    """One audit run: the stored tiles of each level as the tree sees them (pending records joined in)."""
 
     def __init__(self, log: MerkleLog) -> None:
         self.log, self.st = log, log._store

@@ -4,6 +4,8 @@ Why this design: every complete subtree hash is written exactly once, at the app
 it (packed 64 to a tile row, see :mod:`zhibao.ledger.store`). An append of k leaves hashes the
 batch in memory, reading only the stored right frontier and the partial last tile of each level it
 extends, so appends cost O(k + log n); roots and proofs cost O(log n) point reads, never a rebuild.
+A single append that completes no tile row writes only the head row, with a pending record of the
+hashes it completes (see :mod:`zhibao.ledger.tiles`); the append that fills the tile folds them in.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ __all__ = ["FULL_TILE_CACHE", "AuditReport", "MerkleLog", "_bundle", "_unbundle"
 
 #: Complete tile rows kept in memory per open log (2 KiB each: 8,192 rows = 16 MiB).
 FULL_TILE_CACHE = 8192
+#: Pending records are folded into the tile rows early once they would pass this many bytes: the
+#: head row then stays on its one 16 KiB SQLite page (an overflow chain would add frames to every
+#: commit). 64-byte leaves never reach it within a tile; ~250-byte leaves fold every ~40 appends.
+PENDING_BYTES = 12 * 1024
 
 if TYPE_CHECKING:
     from .note import Signer
@@ -61,9 +67,9 @@ class MerkleLog:
         # Complete tile rows (64 hashes) never change in an append-only log, so proofs may reuse them
         # from memory: the upper levels of every proof path hit this cache, leaving one small read.
         self._full_tiles: dict[Key, bytes] = {}
-        # (size, frontier) as this handle last wrote them: lets a single append skip reading the head
-        # (see append); None when unknown or possibly stale.
-        self._edge: tuple[int, bytes] | None = None
+        # (size, frontier, bytes of pending records) as this handle last wrote them: lets a single
+        # append skip reading the head (see append); None when unknown or possibly stale.
+        self._edge: tuple[int, bytes, int] | None = None
 
     @classmethod
     def open(cls, url: str, *, prefix: str = "ledger") -> MerkleLog:
@@ -90,8 +96,8 @@ class MerkleLog:
         """Append one leaf in its own committed transaction; returns its index. Durable once returned.
 
         Why not ``append_many([data])``: that rewrites the partial last tile row of every level it
-        extends and the entry bundle. Unless this leaf completes a tile row (one append in 64), it
-        instead adds a pending record (the ≤ 1 + log n hashes it completes and its data) to the
+        extends and the entry bundle. Unless this leaf completes a tile row (one append in 64) or
+        the records pass ``PENDING_BYTES``, it instead adds a pending record (the ≤ 1 + log n hashes it completes and its data) to the
         head row: one dirty page. And when this handle wrote the head last, it knows the right
         frontier already, so the whole append is one UPDATE (its own autocommit transaction)
         guarded by ``WHERE size = <the size it knows>``; if another handle or process appended in
@@ -103,26 +109,33 @@ class MerkleLog:
             data = bytes(data)
         st = self._store
         edge, self._edge = self._edge, None  # cleared while unsure (an exception leaves it cleared)
-        if edge is not None and edge[0] % TILE != TILE - 1:
-            old, fblob = edge
+        if edge is not None and self._stays_pending(edge[0], edge[2], data):
+            old, fblob, held = edge
             frontier, root, record = self._pending(data, old, fblob)
             if st.add_pending_if(old, old + 1, root, frontier, record):
-                self._edge = (old + 1, frontier)
+                self._edge = (old + 1, frontier, held + len(record))
                 return old
         st.begin_write()
         try:
-            old, _, fblob = st.lock_meta()
-            if old % TILE == TILE - 1:
-                frontier = self._write_batch([data], old, fblob)  # completes tile rows: fold pending in
-            else:
+            old, fblob, held = st.lock_meta()
+            if self._stays_pending(old, held, data):
                 frontier, root, record = self._pending(data, old, fblob)
                 st.add_pending(old + 1, root, frontier, record)
+                held += len(record)
+            else:  # completes tile rows, or the head row is full: fold the pending records in
+                frontier, held = self._write_batch([data], old, fblob), 0
             st.commit()
         except BaseException:
             st.rollback()
             raise
-        self._edge = (old + 1, frontier)
+        self._edge = (old + 1, frontier, held)
         return old
+
+    @staticmethod
+    def _stays_pending(old: int, held: int, data: bytes) -> bool:
+        """Whether leaf ``old`` becomes a pending record (else the append folds the records in)."""
+        size = held + 5 + HASH_SIZE * completed_levels(old) + len(data)
+        return old % TILE != TILE - 1 and size <= PENDING_BYTES
 
     @_locked
     def append_many(self, items: Sequence[bytes]) -> int:
@@ -143,13 +156,13 @@ class MerkleLog:
         self._edge = None
         st.begin_write()
         try:
-            old, _, fblob = st.lock_meta()
+            old, fblob, _ = st.lock_meta()
             frontier = self._write_batch(datas, old, fblob)
             st.commit()
         except BaseException:
             st.rollback()
             raise
-        self._edge = (old + len(datas), frontier)
+        self._edge = (old + len(datas), frontier, 0)
         return old
 
     @staticmethod
@@ -392,7 +405,7 @@ class MerkleLog:
 
     @_locked
     def leaf(self, index: int) -> bytes:
-        """The stored data of leaf ``index`` (from its entry bundle, or its pending row)."""
+        """The stored data of leaf ``index`` (from its entry bundle, or its pending record)."""
         size = self.size
         if index < 0 or index >= size:
             raise LedgerError(f"leaf index {index} is beyond the log size {size}")

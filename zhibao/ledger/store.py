@@ -70,8 +70,8 @@ class Store:
     def close(self) -> None:
         raise NotImplementedError
 
-    def lock_meta(self) -> tuple[int, bytes, bytes]:
-        """Inside a write transaction: lock and return (size, root, frontier)."""
+    def lock_meta(self) -> tuple[int, bytes, int]:
+        """Inside a write transaction: lock and return (size, frontier, bytes of pending records)."""
         raise NotImplementedError
 
     def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
@@ -190,7 +190,7 @@ class SQLiteStore(Store):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self._sql_meta = f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1"
+        self._sql_meta = f"SELECT size, frontier, length(pending) FROM {self.meta} WHERE id = 1"
         self._sql_add = (
             f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ?, pending = CAST(pending || ? AS BLOB) "
             "WHERE id = 1"
@@ -253,7 +253,7 @@ class SQLiteStore(Store):
                 return
             last = int(rows[-1][0])
 
-    def lock_meta(self) -> tuple[int, bytes, bytes]:
+    def lock_meta(self) -> tuple[int, bytes, int]:
         # BEGIN IMMEDIATE already holds the write lock
         row = self.conn.execute(self._sql_meta).fetchone()
         return row[0], row[1], row[2]
@@ -338,9 +338,9 @@ class PostgresStore(Store):
     def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
         return self.conn.execute(self._sql_add + " AND size = %s", (size, root, frontier, record, old)).rowcount == 1
 
-    def lock_meta(self) -> tuple[int, bytes, bytes]:
-        rows = self.execute(f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1 FOR UPDATE")
-        return int(rows[0][0]), bytes(rows[0][1]), bytes(rows[0][2])
+    def lock_meta(self) -> tuple[int, bytes, int]:
+        rows = self.execute(f"SELECT size, frontier, length(pending) FROM {self.meta} WHERE id = 1 FOR UPDATE")
+        return int(rows[0][0]), bytes(rows[0][1]), int(rows[0][2])
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")

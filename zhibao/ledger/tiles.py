@@ -9,8 +9,9 @@ row of every level an append extends, plus the entry bundle and the head, dirtie
 16 KiB pages per commit, and with SQLite every dirty page is a WAL frame that a checkpoint must
 fsync. Instead, an append that does not complete a tile row adds one record (the hashes of the
 nodes it completes, and its data) to the ``pending`` column of the head row it updates anyway:
-one page per commit. The append that completes the tile row (one in 64), or any batch, folds the
-pending records into the tile rows and entry bundle and empties the column, in one transaction.
+one page per commit. The append that completes the tile row (one in 64), one whose record would
+push the column past ``log.PENDING_BYTES`` (large leaves), or any batch, folds the pending records
+into the tile rows and entry bundle and empties the column, in one transaction.
 So the head row holds leaves p … size−1 as records, with p ≥ the start of the last tile.
 """
 

@@ -477,3 +477,22 @@ def test_postgres_single_appends_and_pending_column_upgrade(pg_log: tuple[str, s
         assert lg.root() == ref.mth(data)
         assert lg.inclusion_proof(len(data) - 2) == ref.path(len(data) - 2, data)
         assert lg.leaf(len(data) - 1) == data[-1] and lg.audit().ok
+
+
+def test_large_leaves_fold_pending_records_before_the_head_row_overflows(tmp_path: Path) -> None:
+    from zhibao.ledger.log import PENDING_BYTES
+
+    db = tmp_path / "big.db"
+    data: list[bytes] = []
+    with MerkleLog.open(str(db)) as lg:
+        for i in range(140):
+            data.append(bytes([i % 251]) * (700 if i % 9 else 20_000))  # some larger than the limit
+            assert lg.append(data[-1]) == i
+            con = sqlite3.connect(db)
+            (held,) = con.execute("SELECT length(pending) FROM ledger_meta").fetchone()
+            con.close()
+            assert held <= PENDING_BYTES
+            if i % 13 == 0:
+                assert lg.root() == ref.mth(data)
+                assert lg.inclusion_proof(i // 2) == ref.path(i // 2, data)
+        assert lg.root() == ref.mth(data) and lg.leaf(139) == data[139] and lg.audit().ok
