@@ -100,8 +100,9 @@ class MerkleLog:
         the records pass ``PENDING_BYTES``, it instead adds a pending record (the ≤ 1 + log n hashes it completes and its data) to the
         head row: one dirty page. And when this handle wrote the head last, it knows the right
         frontier already, so the whole append is one UPDATE (its own autocommit transaction)
-        guarded by ``WHERE size = <the size it knows>``; if another handle or process appended in
-        between, no row matches and the append is redone under the write lock from a fresh read.
+        guarded by ``WHERE size = <the size it knows> AND frontier = <the frontier it knows>``; if
+        another handle or process appended in between, no row matches and the append is redone
+        under the write lock from a fresh read.
         """
         if type(data) is not bytes:
             if not isinstance(data, bytes | bytearray | memoryview):
@@ -112,7 +113,7 @@ class MerkleLog:
         if edge is not None and self._stays_pending(edge[0], edge[2], data):
             old, fblob, held = edge
             frontier, root, record = self._pending(data, old, fblob)
-            if st.add_pending_if(old, old + 1, root, frontier, record):
+            if st.add_pending_if((old, fblob), old + 1, root, frontier, record):
                 self._edge = (old + 1, frontier, held + len(record))
                 return old
         st.begin_write()

@@ -78,8 +78,11 @@ class Store:
         """The whole write of a single append: the new head, with ``record`` added to its pending column."""
         raise NotImplementedError
 
-    def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
-        """:meth:`add_pending` as one autocommit statement, only if the stored size is still ``old``.
+    def add_pending_if(
+        self, old: tuple[int, bytes], size: int, root: bytes, frontier: bytes, record: bytes
+    ) -> bool:
+        """:meth:`add_pending` as one autocommit statement, only if the stored (size, frontier) are
+        still ``old`` (the frontier determines the whole tree, so nothing else can have changed).
 
         Returns whether it was applied; no transaction may be open.
         """
@@ -195,7 +198,7 @@ class SQLiteStore(Store):
             f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ?, pending = CAST(pending || ? AS BLOB) "
             "WHERE id = 1"
         )
-        self._sql_add_if = self._sql_add + " AND size = ?"
+        self._sql_add_if = self._sql_add + " AND size = ? AND frontier = ?"
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
@@ -262,8 +265,10 @@ class SQLiteStore(Store):
         """Hot path of a single append: a prepared statement, no wrapping."""
         self.conn.execute(self._sql_add, (size, root, frontier, record))
 
-    def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
-        return self.conn.execute(self._sql_add_if, (size, root, frontier, record, old)).rowcount == 1
+    def add_pending_if(
+        self, old: tuple[int, bytes], size: int, root: bytes, frontier: bytes, record: bytes
+    ) -> bool:
+        return self.conn.execute(self._sql_add_if, (size, root, frontier, record, *old)).rowcount == 1
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")
@@ -335,8 +340,11 @@ class PostgresStore(Store):
     def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
         self.conn.execute(self._sql_add, (size, root, frontier, record))
 
-    def add_pending_if(self, old: int, size: int, root: bytes, frontier: bytes, record: bytes) -> bool:
-        return self.conn.execute(self._sql_add + " AND size = %s", (size, root, frontier, record, old)).rowcount == 1
+    def add_pending_if(
+        self, old: tuple[int, bytes], size: int, root: bytes, frontier: bytes, record: bytes
+    ) -> bool:
+        sql = self._sql_add + " AND size = %s AND frontier = %s"
+        return self.conn.execute(sql, (size, root, frontier, record, *old)).rowcount == 1
 
     def lock_meta(self) -> tuple[int, bytes, int]:
         rows = self.execute(f"SELECT size, frontier, length(pending) FROM {self.meta} WHERE id = 1 FOR UPDATE")
