@@ -4,89 +4,41 @@ Why this design: every complete subtree hash is written exactly once, at the app
 it (packed 64 to a tile row, see :mod:`zhibao.ledger.store`). An append of k leaves hashes the
 batch in memory, reading only the stored right frontier and the partial last tile of each level it
 extends, so appends cost O(k + log n); roots and proofs cost O(log n) point reads, never a rebuild.
+A single append that completes no tile row writes only the head row, with a pending record of the
+hashes it completes (see :mod:`zhibao.ledger.tiles`); the append that fills the tile folds them in.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import struct
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .audit import AuditReport, audit_log
 from .merkle import EMPTY_ROOT, HASH_SIZE, LedgerError, consistency_plan, fold, inclusion_plan, range_nodes
 from .store import TILE, Store, open_store
+from .tiles import ENTRIES, completed_levels, pending_leaf, pending_record, pending_span, unpack_pending
+from .tiles import bundle as _bundle
+from .tiles import split_hashes as _split
+from .tiles import unbundle as _unbundle
+
+__all__ = ["FULL_TILE_CACHE", "AuditReport", "MerkleLog", "_bundle", "_unbundle"]
 
 #: Complete tile rows kept in memory per open log (2 KiB each: 8,192 rows = 16 MiB).
 FULL_TILE_CACHE = 8192
+#: Pending records are folded into the tile rows early once they would pass this many bytes: the
+#: head row then stays on its one 16 KiB SQLite page (an overflow chain would add frames to every
+#: commit). 64-byte leaves never reach it within a tile; ~250-byte leaves fold every ~40 appends.
+PENDING_BYTES = 12 * 1024
 
 if TYPE_CHECKING:
     from .note import Signer
 
 _sha256 = hashlib.sha256
 _digest = type(hashlib.sha256()).digest
-ENTRIES = -1  # tile level of the entry bundles (leaf data)
 Key = tuple[int, int]
-_TB = TILE * HASH_SIZE  # bytes in a full tile
-
-
-@dataclass
-class AuditReport:
-    """Result of :meth:`MerkleLog.audit`.
-
-    ``level``/``index`` locate the first divergence in the tree (level 0 = leaves); both are None
-    when the log is clean or when the divergence is in the stored size/root/frontier record.
-    """
-
-    ok: bool
-    size: int
-    leaves_checked: int = 0
-    nodes_checked: int = 0
-    level: int | None = None
-    index: int | None = None
-    problem: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "ok": self.ok,
-            "size": self.size,
-            "leaves_checked": self.leaves_checked,
-            "nodes_checked": self.nodes_checked,
-            "level": self.level,
-            "index": self.index,
-            "problem": self.problem,
-        }
-
-
-def _split(blob: bytes) -> list[bytes]:
-    return [blob[i : i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE)]
-
-
-def _bundle(entries: Sequence[bytes]) -> bytes:
-    """Entry bundle: u16 count ‖ count × u32 length ‖ the entries, all big-endian.
-
-    Why lengths first: they pack with one C-level struct call per bundle instead of a Python
-    operation per entry, which matters at a million leaves per second.
-    """
-    k = len(entries)
-    return struct.pack(f">H{k}I", k, *map(len, entries)) + b"".join(entries)
-
-
-def _unbundle(blob: bytes) -> list[bytes]:
-    """Split an entry bundle or raise LedgerError if it is malformed."""
-    k = int.from_bytes(blob[:2], "big")
-    pos = 2 + 4 * k
-    if len(blob) < pos:
-        raise LedgerError("entry bundle is truncated (corrupt log?)")
-    out: list[bytes] = []
-    for n in struct.unpack_from(f">{k}I", blob, 2):
-        out.append(blob[pos : pos + n])
-        pos += n
-    if pos != len(blob):
-        raise LedgerError("entry bundle has the wrong length (corrupt log?)")
-    return out
 
 
 def _locked[F: Callable[..., Any]](fn: F) -> F:
@@ -115,6 +67,9 @@ class MerkleLog:
         # Complete tile rows (64 hashes) never change in an append-only log, so proofs may reuse them
         # from memory: the upper levels of every proof path hit this cache, leaving one small read.
         self._full_tiles: dict[Key, bytes] = {}
+        # (size, frontier, bytes of pending records) as this handle last wrote them: lets a single
+        # append skip reading the head (see append); None when unknown or possibly stale.
+        self._edge: tuple[int, bytes, int] | None = None
 
     @classmethod
     def open(cls, url: str, *, prefix: str = "ledger") -> MerkleLog:
@@ -136,9 +91,52 @@ class MerkleLog:
         self.close()
 
     # -- writing ----------------------------------------------------------------------------
+    @_locked
     def append(self, data: bytes) -> int:
-        """Append one leaf in its own committed transaction; returns its index."""
-        return self.append_many([data])
+        """Append one leaf in its own committed transaction; returns its index. Durable once returned.
+
+        Why not ``append_many([data])``: that rewrites the partial last tile row of every level it
+        extends and the entry bundle. Unless this leaf completes a tile row (one append in 64) or
+        the records pass ``PENDING_BYTES``, it instead adds a pending record (the ≤ 1 + log n hashes it completes and its data) to the
+        head row: one dirty page. And when this handle wrote the head last, it knows the right
+        frontier already, so the whole append is one UPDATE (its own autocommit transaction)
+        guarded by ``WHERE size = <the size it knows> AND frontier = <the frontier it knows>``; if
+        another handle or process appended in between, no row matches and the append is redone
+        under the write lock from a fresh read.
+        """
+        if type(data) is not bytes:
+            if not isinstance(data, bytes | bytearray | memoryview):
+                raise LedgerError("leaf data must be bytes")
+            data = bytes(data)
+        st = self._store
+        edge, self._edge = self._edge, None  # cleared while unsure (an exception leaves it cleared)
+        if edge is not None and self._stays_pending(edge[0], edge[2], data):
+            old, fblob, held = edge
+            frontier, root, record = self._pending(data, old, fblob)
+            if st.add_pending_if((old, fblob), old + 1, root, frontier, record):
+                self._edge = (old + 1, frontier, held + len(record))
+                return old
+        st.begin_write()
+        try:
+            old, fblob, held = st.lock_meta()
+            if self._stays_pending(old, held, data):
+                frontier, root, record = self._pending(data, old, fblob)
+                st.add_pending(old + 1, root, frontier, record)
+                held += len(record)
+            else:  # completes tile rows, or the head row is full: fold the pending records in
+                frontier, held = self._write_batch([data], old, fblob), 0
+            st.commit()
+        except BaseException:
+            st.rollback()
+            raise
+        self._edge = (old + 1, frontier, held)
+        return old
+
+    @staticmethod
+    def _stays_pending(old: int, held: int, data: bytes) -> bool:
+        """Whether leaf ``old`` becomes a pending record (else the append folds the records in)."""
+        size = held + 5 + HASH_SIZE * completed_levels(old) + len(data)
+        return old % TILE != TILE - 1 and size <= PENDING_BYTES
 
     @_locked
     def append_many(self, items: Sequence[bytes]) -> int:
@@ -156,33 +154,88 @@ class MerkleLog:
                     raise LedgerError("leaf data must be bytes")
                 datas.append(bytes(d))
         st = self._store
+        self._edge = None
         st.begin_write()
         try:
-            old, _, fblob = st.lock_meta()
-            new = old + len(datas)
-            keys = range_nodes(0, old)
-            if len(fblob) != HASH_SIZE * len(keys):
-                raise LedgerError("stored frontier does not match the stored size (corrupt log?)")
-            frontier = dict(zip(keys, _split(fblob), strict=True))
-            touched = [lv for lv in range(64) if (new >> lv) > (old >> lv)]
-            want = [(lv, (old >> lv) // TILE) for lv in touched if (old >> lv) % TILE]
-            if old % TILE:
-                want.append((ENTRIES, old // TILE))
-            partial = st.get_tiles(want)
-            levels = self._hash_batch(datas, old, new, frontier)
-            rows = self._tile_rows(levels, old, partial)
-            rows += self._bundle_rows(datas, old, partial.get((ENTRIES, old // TILE), b""))
-            st.put_tiles(rows)
-            new_keys = range_nodes(0, new)
-            new_frontier = [
-                levels[lv][i - (old >> lv)] if i >= (old >> lv) else frontier[(lv, i)] for lv, i in new_keys
-            ]
-            st.write_meta(new, fold(new_frontier), b"".join(new_frontier))
+            old, fblob, _ = st.lock_meta()
+            frontier = self._write_batch(datas, old, fblob)
             st.commit()
         except BaseException:
             st.rollback()
             raise
+        self._edge = (old + len(datas), frontier, 0)
         return old
+
+    @staticmethod
+    def _pending(data: bytes, old: int, fblob: bytes) -> tuple[bytes, bytes, bytes]:
+        """(frontier, root, pending record) after appending leaf ``old`` to the tree with frontier fblob.
+
+        The frontier (perfect subtrees covering [0, old), largest first) ends with nodes of levels
+        t−1 … 0 when old has t trailing 1 bits; the new leaf merges with exactly those.
+        """
+        if len(fblob) != HASH_SIZE * old.bit_count():
+            raise LedgerError("stored frontier does not match the stored size (corrupt log?)")
+        h = _sha256(b"\x00" + data).digest()
+        hashes = [h]
+        end = len(fblob)
+        for _ in range(completed_levels(old) - 1):
+            h = _sha256(b"\x01" + fblob[end - HASH_SIZE : end] + h).digest()
+            hashes.append(h)
+            end -= HASH_SIZE
+        root, pos = h, end
+        while pos:  # right fold of the new frontier
+            root = _sha256(b"\x01" + fblob[pos - HASH_SIZE : pos] + root).digest()
+            pos -= HASH_SIZE
+        return fblob[:end] + h, root, pending_record(b"".join(hashes), data)
+
+    def _write_batch(self, datas: list[bytes], old: int, fblob: bytes) -> bytes:
+        """Write leaves old … old+k−1 into tile rows, folding in the pending records of the head.
+
+        Pending leaves p … old−1 (see :mod:`zhibao.ledger.tiles`) are written as if they were the
+        start of this batch, with the hashes their records hold; the stored partial rows end at p.
+        """
+        st = self._store
+        new = old + len(datas)
+        keys = range_nodes(0, old)
+        if len(fblob) != HASH_SIZE * len(keys):
+            raise LedgerError("stored frontier does not match the stored size (corrupt log?)")
+        frontier = dict(zip(keys, _split(fblob), strict=True))
+        p = old
+        pend: list[tuple[list[bytes], bytes]] = []
+        if old > pending_span(old):  # only then can there be pending records
+            p, pend = unpack_pending(old, st.read_head()[3])
+        pend_levels: list[list[bytes]] = []
+        pend_datas: list[bytes] = []
+        for hashes, d in pend:
+            for lv, hsh in enumerate(hashes):
+                if lv == len(pend_levels):
+                    pend_levels.append([])
+                pend_levels[lv].append(hsh)
+            pend_datas.append(d)
+        touched = [lv for lv in range(64) if (new >> lv) > (p >> lv)]
+        want = [(lv, (p >> lv) // TILE) for lv in touched if (p >> lv) % TILE]
+        if p % TILE:
+            want.append((ENTRIES, p // TILE))
+        partial = st.get_tiles(want)
+        levels = self._hash_batch(datas, old, new, frontier)
+        merged = levels
+        if pend:
+            merged = [
+                (pend_levels[lv] if lv < len(pend_levels) else [])
+                + (levels[lv] if lv < len(levels) else [])
+                for lv in range(len(touched))
+            ]
+            datas = pend_datas + datas
+        rows = self._tile_rows(merged, p, partial)
+        rows += self._bundle_rows(datas, p, partial.get((ENTRIES, p // TILE), b""))
+        st.put_tiles(rows)
+        new_frontier = [
+            levels[lv][i - (old >> lv)] if i >= (old >> lv) else frontier[(lv, i)]
+            for lv, i in range_nodes(0, new)
+        ]
+        fnew = b"".join(new_frontier)
+        st.write_meta(new, fold(new_frontier), fnew)
+        return fnew
 
     @staticmethod
     def _hash_batch(datas: list[bytes], old: int, new: int, frontier: dict[Key, bytes]) -> list[list[bytes]]:
@@ -267,11 +320,34 @@ class MerkleLog:
         return size
 
     def _hashes(self, keys: Sequence[Key], *, cached: bool = True) -> dict[Key, bytes]:
-        """The stored hashes of nodes (level, index); ``cached=False`` reads storage only (audits)."""
+        """The stored hashes of nodes (level, index); ``cached=False`` reads storage only (audits).
+
+        A node missing from the tile rows may sit in a pending record (:mod:`zhibao.ledger.tiles`).
+        If it is in neither, another handle may have folded the records into tile rows between the
+        two reads (hashes only ever move that way), so the tile rows are read once more.
+        """
         out = self._cached_hashes(keys) if cached else self._store.get_hashes(keys)
-        if len(out) != len(set(keys)):
-            lv, i = min(set(keys) - out.keys())
-            raise LedgerError(f"storage is missing the hash of (level {lv}, index {i}) (corrupt log?)")
+        wanted = set(keys)
+        if len(out) != len(wanted):
+            out.update(self._pending_hashes(wanted - out.keys()))
+            if len(out) != len(wanted):
+                out.update(self._store.get_hashes(list(wanted - out.keys())))
+            if len(out) != len(wanted):
+                lv, i = min(wanted - out.keys())
+                raise LedgerError(f"storage is missing the hash of (level {lv}, index {i}) (corrupt log?)")
+        return out
+
+    def _pending_hashes(self, keys: set[Key]) -> dict[Key, bytes]:
+        """Hashes of nodes completed by single appends whose records are still pending."""
+        size, _, _, blob = self._store.read_head()
+        if not blob:
+            return {}
+        p, pend = unpack_pending(size, blob)
+        out: dict[Key, bytes] = {}
+        for lv, i in keys:
+            m = pending_leaf(lv, i)
+            if p <= m < size:
+                out[(lv, i)] = pend[m - p][0][lv]
         return out
 
     def _cached_hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
@@ -330,15 +406,22 @@ class MerkleLog:
 
     @_locked
     def leaf(self, index: int) -> bytes:
-        """The stored data of leaf ``index``."""
+        """The stored data of leaf ``index`` (from its entry bundle, or its pending record)."""
         size = self.size
         if index < 0 or index >= size:
             raise LedgerError(f"leaf index {index} is beyond the log size {size}")
-        entries = self._store.get_tiles([(ENTRIES, index // TILE)]).get((ENTRIES, index // TILE), b"")
-        try:
-            return _unbundle(entries)[index % TILE]
-        except IndexError:
-            raise LedgerError(f"leaf {index} is missing from storage (corrupt log?)") from None
+        for pending in (False, True, False):  # bundle again: a concurrent fold may have moved it
+            if pending:
+                size, _, _, records = self._store.read_head()
+                p, pend = unpack_pending(size, records)
+                if p <= index < size:
+                    return pend[index - p][1]
+            else:
+                blob = self._store.get_tiles([(ENTRIES, index // TILE)]).get((ENTRIES, index // TILE))
+                entries = _unbundle(blob) if blob is not None else []
+                if index % TILE < len(entries):
+                    return entries[index % TILE]
+        raise LedgerError(f"leaf {index} is missing from storage (corrupt log?)")
 
     def _materialise(self, plan: list[list[Key]]) -> list[bytes]:
         got = self._hashes([k for group in plan for k in group])
@@ -363,105 +446,8 @@ class MerkleLog:
         return self._materialise(consistency_plan(old_size, new_size))
 
     # -- auditing ---------------------------------------------------------------------------
-    def _leaf_hash_tiles(self, size: int, rep: AuditReport) -> Iterator[tuple[int, bytes]]:
-        """Level-0 tiles recomputed from the stored entry bundles (a bad bundle is recorded in rep)."""
-        expected = 0
-        for t, blob in self._store.iter_tiles(ENTRIES):
-            n = min(TILE, size - t * TILE)
-            try:
-                entries = _unbundle(blob)
-                if t * TILE != expected or len(entries) != n:
-                    raise LedgerError("wrong entry count")
-            except LedgerError:
-                rep.ok, rep.level, rep.index = False, 0, expected
-                rep.problem = f"leaf data of leaves {expected}… (entry bundle {t}) is missing or malformed"
-                return
-            expected += n
-            yield t, b"".join(_sha256(b"\x00" + d).digest() for d in entries)
-        if expected != size:
-            rep.ok, rep.level, rep.index, rep.problem = False, 0, expected, f"leaf {expected} is missing"
-
     @_locked
     def audit(self) -> AuditReport:
-        """Recompute every leaf hash, node hash, the frontier and the root from stored leaf data.
-
-        Level 0 is recomputed from the leaves, level L from the (already verified) stored level
-        L-1, one tile at a time, so memory stays flat. Stops at the first divergence.
-        """
-        st = self._store
-        size, stored_root, fblob = st.read_meta()
-        rep = AuditReport(ok=True, size=size)
-        lv = 0
-        while (size >> lv) > 0:
-            count = size >> lv
-            if lv == 0:
-                expected_tiles: Iterator[tuple[int, bytes]] = self._leaf_hash_tiles(size, rep)
-            else:
-                expected_tiles = self._parent_tiles(lv - 1)
-            stored = st.iter_tiles(lv)
-            for t in range((count + TILE - 1) // TILE):
-                want = next(expected_tiles, None)
-                if not rep.ok:
-                    return rep
-                got = next(stored, None)
-                n = min(TILE, count - t * TILE)
-                want_b = want[1] if want and want[0] == t else b""
-                got_b = got[1] if got and got[0] == t else b""
-                for j in range(n) if want_b != got_b else ():  # locate the first differing hash
-                    a, b = want_b[j * 32 : j * 32 + 32], got_b[j * 32 : j * 32 + 32]
-                    if a != b or len(a) != HASH_SIZE:
-                        what = (
-                            "leaf hash does not match its data"
-                            if lv == 0
-                            else "hash does not match its children"
-                        )
-                        rep.ok, rep.level, rep.index = False, lv, t * TILE + j
-                        rep.problem = f"(level {lv}, index {t * TILE + j}): stored {what}"
-                        return rep
-                if len(got_b) != n * HASH_SIZE:
-                    rep.ok, rep.level, rep.index = False, lv, t * TILE + n
-                    rep.problem = f"(level {lv}, tile {t}) stores {len(got_b) // 32} hashes, expected {n}"
-                    return rep
-                if lv == 0:
-                    rep.leaves_checked += n
-                else:
-                    rep.nodes_checked += n
-            if lv == 0 and next(expected_tiles, None) is not None:
-                rep.ok, rep.level, rep.index = False, 0, size
-                rep.problem = "leaf data is stored beyond the tree size"
-                return rep
-            extra = next(stored, None)
-            if extra is not None:
-                rep.ok, rep.level, rep.index = False, lv, extra[0] * TILE
-                rep.problem = f"(level {lv}) stores a tile {extra[0]} beyond the tree size"
-                return rep
-            lv += 1
-        top = st.max_level()
-        if top is not None and (top >= lv or not size):
-            rep.ok, rep.level = False, top
-            rep.problem = f"level {top} stores rows beyond the tree of size {size}"
-            return rep
-        keys = range_nodes(0, size)
-        frontier = b"".join(self._hashes(keys, cached=False).values()) if size else b""
-        if frontier != fblob:
-            rep.ok, rep.problem = False, "stored frontier differs from the recomputed tree"
-        elif (fold(_split(frontier)) if size else EMPTY_ROOT) != stored_root:
-            rep.ok, rep.problem = False, f"stored root of size {size} differs from the recomputed root"
-        return rep
-
-    def _parent_tiles(self, child_level: int) -> Iterator[tuple[int, bytes]]:
-        """Tiles of level child_level+1 recomputed from the stored tiles of child_level."""
-        pending = b""
-        tile = 0
-        for _t, blob in self._store.iter_tiles(child_level):
-            pending += blob
-            if len(pending) >= 2 * _TB:
-                yield tile, self._pair_up(pending[: 2 * _TB])
-                pending, tile = pending[2 * _TB :], tile + 1
-        if len(pending) >= 2 * HASH_SIZE:
-            yield tile, self._pair_up(pending)
-
-    @staticmethod
-    def _pair_up(blob: bytes) -> bytes:
-        n = len(blob) // (2 * HASH_SIZE)
-        return b"".join(_sha256(b"\x01" + blob[64 * j : 64 * j + 64]).digest() for j in range(n))
+        """Recompute every stored hash, the frontier and the root from the stored leaf data
+        (see :mod:`zhibao.ledger.audit`); the report names the first divergence."""
+        return audit_log(self)

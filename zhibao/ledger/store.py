@@ -10,9 +10,11 @@ Why this layout (two tables per log, ``<prefix>_tiles`` and ``<prefix>_meta``):
   row per tree level (O(log n) point reads), and a batch of a million leaves writes ~47,000 rows
   instead of two or three million, which is what makes ≥250k appends/s possible from Python.
   64 hashes = 2 KiB, so a hash row always stays on its b-tree page (no overflow chains).
-* ``meta(size, root, frontier)`` — the committed size, its root, and the right frontier (the hashes
-  of the perfect subtrees covering [0, size)), the only hashes an append needs besides the
-  partial last row of each level it extends.
+* ``meta(size, root, frontier, pending)`` — the committed size, its root, the right frontier (the
+  hashes of the perfect subtrees covering [0, size)), the only hashes an append needs besides the
+  partial last row of each level it extends, and the *pending records* of single appends not yet
+  folded into the tile rows (see :mod:`zhibao.ledger.tiles`: a single append then dirties one
+  page, this row, instead of four or five). Logs created before the column existed get it on open.
 
 SQLite durability choice: ``journal_mode=WAL`` + ``synchronous=FULL`` by default. WAL lets readers
 proceed while one writer appends; FULL fsyncs the WAL on every commit, so an acknowledged append
@@ -68,8 +70,22 @@ class Store:
     def close(self) -> None:
         raise NotImplementedError
 
-    def lock_meta(self) -> tuple[int, bytes, bytes]:
-        """Inside a write transaction: lock and return (size, root, frontier)."""
+    def lock_meta(self) -> tuple[int, bytes, int]:
+        """Inside a write transaction: lock and return (size, frontier, bytes of pending records)."""
+        raise NotImplementedError
+
+    def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
+        """The whole write of a single append: the new head, with ``record`` added to its pending column."""
+        raise NotImplementedError
+
+    def add_pending_if(
+        self, old: tuple[int, bytes], size: int, root: bytes, frontier: bytes, record: bytes
+    ) -> bool:
+        """:meth:`add_pending` as one autocommit statement, only if the stored (size, frontier) are
+        still ``old`` (the frontier determines the whole tree, so nothing else can have changed).
+
+        Returns whether it was applied; no transaction may be open.
+        """
         raise NotImplementedError
 
     def put_tiles(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
@@ -84,10 +100,16 @@ class Store:
         rows = self.execute(self._q(f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1"))
         return int(rows[0][0]), bytes(rows[0][1]), bytes(rows[0][2])
 
+    def read_head(self) -> tuple[int, bytes, bytes, bytes]:
+        """(size, root, frontier, pending records), read together."""
+        rows = self.execute(self._q(f"SELECT size, root, frontier, pending FROM {self.meta} WHERE id = 1"))
+        return int(rows[0][0]), bytes(rows[0][1]), bytes(rows[0][2]), bytes(rows[0][3])
+
     def write_meta(self, size: int, root: bytes, frontier: bytes) -> None:
+        """A new head after a batch; the batch has folded every pending record into the tile rows."""
         self.execute(
-            self._q(f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ? WHERE id = 1"),
-            (size, root, frontier),
+            self._q(f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ?, pending = ? WHERE id = 1"),
+            (size, root, frontier, b""),
         )
 
     def get_tiles(self, keys: Iterable[TileKey]) -> dict[TileKey, bytes]:
@@ -157,8 +179,12 @@ class SQLiteStore(Store):
             )
             self.conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.meta} (id INTEGER PRIMARY KEY CHECK (id = 1), "
-                "size INTEGER NOT NULL, root BLOB NOT NULL, frontier BLOB NOT NULL)"
+                "size INTEGER NOT NULL, root BLOB NOT NULL, frontier BLOB NOT NULL, "
+                "pending BLOB NOT NULL DEFAULT X'')"
             )
+            columns = [r[1] for r in self.conn.execute(f"PRAGMA table_info({self.meta})")]
+            if "pending" not in columns:
+                self.conn.execute(f"ALTER TABLE {self.meta} ADD COLUMN pending BLOB NOT NULL DEFAULT X''")
             self.conn.execute(
                 f"INSERT OR IGNORE INTO {self.meta} (id, size, root, frontier) VALUES (1, 0, ?, X'')",
                 (EMPTY_ROOT,),
@@ -167,6 +193,12 @@ class SQLiteStore(Store):
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        self._sql_meta = f"SELECT size, frontier, length(pending) FROM {self.meta} WHERE id = 1"
+        self._sql_add = (
+            f"UPDATE {self.meta} SET size = ?, root = ?, frontier = ?, pending = CAST(pending || ? AS BLOB) "
+            "WHERE id = 1"
+        )
+        self._sql_add_if = self._sql_add + " AND size = ? AND frontier = ?"
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()
@@ -224,8 +256,19 @@ class SQLiteStore(Store):
                 return
             last = int(rows[-1][0])
 
-    def lock_meta(self) -> tuple[int, bytes, bytes]:
-        return self.read_meta()  # BEGIN IMMEDIATE already holds the write lock
+    def lock_meta(self) -> tuple[int, bytes, int]:
+        # BEGIN IMMEDIATE already holds the write lock
+        row = self.conn.execute(self._sql_meta).fetchone()
+        return row[0], row[1], row[2]
+
+    def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
+        """Hot path of a single append: a prepared statement, no wrapping."""
+        self.conn.execute(self._sql_add, (size, root, frontier, record))
+
+    def add_pending_if(
+        self, old: tuple[int, bytes], size: int, root: bytes, frontier: bytes, record: bytes
+    ) -> bool:
+        return self.conn.execute(self._sql_add_if, (size, root, frontier, record, *old)).rowcount == 1
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")
@@ -260,7 +303,11 @@ class PostgresStore(Store):
             )
             self.conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.meta} (id INTEGER PRIMARY KEY CHECK (id = 1), "
-                "size BIGINT NOT NULL, root BYTEA NOT NULL, frontier BYTEA NOT NULL)"
+                "size BIGINT NOT NULL, root BYTEA NOT NULL, frontier BYTEA NOT NULL, "
+                "pending BYTEA NOT NULL DEFAULT '\\x')"
+            )
+            self.conn.execute(
+                f"ALTER TABLE {self.meta} ADD COLUMN IF NOT EXISTS pending BYTEA NOT NULL DEFAULT '\\x'"
             )
             self.conn.execute(
                 f"INSERT INTO {self.meta} (id, size, root, frontier) VALUES (1, 0, %s, '\\x') "
@@ -283,12 +330,25 @@ class PostgresStore(Store):
             rows,
         )
 
+    @property
+    def _sql_add(self) -> str:
+        return f"UPDATE {self.meta} SET size = %s, root = %s, frontier = %s, pending = pending || %s WHERE id = 1"
+
     def begin_write(self) -> None:
         self.conn.execute("BEGIN")
 
-    def lock_meta(self) -> tuple[int, bytes, bytes]:
-        rows = self.execute(f"SELECT size, root, frontier FROM {self.meta} WHERE id = 1 FOR UPDATE")
-        return int(rows[0][0]), bytes(rows[0][1]), bytes(rows[0][2])
+    def add_pending(self, size: int, root: bytes, frontier: bytes, record: bytes) -> None:
+        self.conn.execute(self._sql_add, (size, root, frontier, record))
+
+    def add_pending_if(
+        self, old: tuple[int, bytes], size: int, root: bytes, frontier: bytes, record: bytes
+    ) -> bool:
+        sql = self._sql_add + " AND size = %s AND frontier = %s"
+        return self.conn.execute(sql, (size, root, frontier, record, *old)).rowcount == 1
+
+    def lock_meta(self) -> tuple[int, bytes, int]:
+        rows = self.execute(f"SELECT size, frontier, length(pending) FROM {self.meta} WHERE id = 1 FOR UPDATE")
+        return int(rows[0][0]), bytes(rows[0][1]), int(rows[0][2])
 
     def commit(self) -> None:
         self.conn.execute("COMMIT")

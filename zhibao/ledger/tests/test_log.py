@@ -89,7 +89,7 @@ def _rows(db: Path) -> list[tuple[str, int, bytes]]:
         rows = [("tile", int(i), bytes(d)) for i, d in con.execute("SELECT id, data FROM ledger_tiles")]
         rows += [
             ("meta." + c, 1, bytes(v))
-            for c in ("root", "frontier")
+            for c in ("root", "frontier", "pending")
             for (v,) in con.execute(f"SELECT {c} FROM ledger_meta")
         ]
         return rows
@@ -118,7 +118,8 @@ def test_audit_finds_a_flipped_byte_anywhere(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with MerkleLog.open(str(db)) as lg:
         lg.append_many(_leaves(150))
-        lg.append(b"one more")
+        for i in range(4):  # pending records in the head row, one of them completing a level-2 node
+            lg.append(b"one more %d" % i)
         assert lg.audit().ok
     rows = _rows(db)
     assert len(rows) > 10
@@ -307,3 +308,191 @@ def test_proofs_from_cached_tiles_match_storage_reads(tmp_path):  # noqa: ANN001
     assert log.consistency_proof(5000) == fresh.consistency_proof(5000, 5200)
     fresh.close()
     log.close()
+
+
+def test_single_appends_stay_pending_in_the_head_until_a_tile_row_fills(tmp_path: Path) -> None:
+    """Single appends add records to the head row; the one completing a tile row folds them in."""
+    db = tmp_path / "p.db"
+    data = _leaves(150)
+    with MerkleLog.open(str(db)) as lg:
+        lg.append_many(data)
+        for i in range(150, 330):
+            data.append(b"single %d" % i)
+            assert lg.append(data[-1]) == i
+            assert lg.root() == ref.mth(data)
+            con = sqlite3.connect(db)
+            (pending,) = con.execute("SELECT pending FROM ledger_meta").fetchone()
+            con.close()
+            assert (len(pending) == 0) == (len(data) % 64 == 0 or len(data) == 150), len(data)
+            if i % 37 == 0 or len(data) % 64 in (0, 1, 63):
+                size = len(data)
+                for m in {0, 149, 150, size // 2, size - 2, size - 1}:
+                    assert lg.inclusion_proof(m, size) == ref.path(m, data), (m, size)
+                    assert lg.leaf(m) == data[m]
+                for old in {1, 150, size - 1}:
+                    assert lg.consistency_proof(old, size) == ref.proof(old, data), (old, size)
+        assert lg.audit().ok
+    with MerkleLog.open(str(db)) as fresh:  # a new handle reads the pending records from storage
+        assert fresh.root() == ref.mth(data) and fresh.leaf(len(data) - 1) == data[-1]
+        assert fresh.inclusion_proof(len(data) - 3) == ref.path(len(data) - 3, data)
+
+
+def test_audit_finds_damaged_pending_records(tmp_path: Path) -> None:
+    db = tmp_path / "pd.db"
+    with MerkleLog.open(str(db)) as lg:
+        lg.append_many(_leaves(70))
+        for i in range(9):
+            lg.append(b"pending %d" % i)
+        assert lg.audit().ok
+    con = sqlite3.connect(db)
+    (good,) = con.execute("SELECT pending FROM ledger_meta").fetchone()
+    con.close()
+    first = 5 + 32 + len(b"pending 0")  # the first record: header, one hash (leaf 70 is even), data
+    for bad in (good[:-1], good[first:], good + good[:first], good[:first], b"\xff" + good[1:]):
+        _write(db, "meta.pending", 1, bad)
+        with MerkleLog.open(str(db)) as lg:
+            rep = lg.audit()
+            assert not rep.ok and rep.problem, bad[:8]
+    _write(db, "meta.pending", 1, good)
+    with MerkleLog.open(str(db)) as lg:
+        assert lg.audit().ok
+
+
+def test_two_handles_interleaving_single_appends(tmp_path: Path) -> None:
+    """A handle's remembered right edge goes stale when another handle appends; it must notice."""
+    db = str(tmp_path / "i.db")
+    data: list[bytes] = []
+    with MerkleLog.open(db) as a, MerkleLog.open(db) as b:
+        for i in range(200):
+            lg = a if (i // 3) % 2 else b
+            data.append(b"i%d" % i)
+            assert lg.append(data[-1]) == len(data) - 1
+            if i % 50 == 7:
+                assert lg.append_many([b"batch %d" % i, b"batch %d'" % i]) == len(data)
+                data += [b"batch %d" % i, b"batch %d'" % i]
+        assert a.root() == b.root() == ref.mth(data) and a.size == len(data)
+        assert a.audit().ok
+
+
+def test_readers_during_single_appends_never_see_a_missing_hash(tmp_path: Path) -> None:
+    """Pending hashes move into tile rows while another handle reads proofs; reads must not fail."""
+    db = str(tmp_path / "r.db")
+    with MerkleLog.open(db) as w:
+        w.append_many(_leaves(60))
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            with MerkleLog.open(db) as r:
+                while not stop.is_set():
+                    size, root = r.head()
+                    for m in (0, size // 2, size - 1):
+                        verify_inclusion(leaf_hash(r.leaf(m)), m, size, r.inclusion_proof(m, size), root)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    t = threading.Thread(target=read)
+    t.start()
+    try:
+        with MerkleLog.open(db) as w:
+            for i in range(400):
+                w.append(b"w%d" % i)
+    finally:
+        stop.set()
+        t.join()
+    assert not errors, errors[:1]
+
+
+def test_a_log_from_before_the_pending_column_is_upgraded_on_open(tmp_path: Path) -> None:
+    db = tmp_path / "u.db"
+    data = _leaves(100)
+    with MerkleLog.open(str(db)) as lg:
+        lg.append_many(data)
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE ledger_meta DROP COLUMN pending")
+    con.commit()
+    con.close()
+    with MerkleLog.open(str(db)) as lg:
+        data.append(b"after upgrade")
+        lg.append(data[-1])
+        assert lg.root() == ref.mth(data) and lg.audit().ok
+
+
+KILL_SINGLE = """
+import sys
+from zhibao.ledger import MerkleLog
+log = MerkleLog.open("sqlite:///" + sys.argv[1] + "?synchronous=normal")
+i = 0
+while True:
+    print(log.append(b"single %d" % i), flush=True)
+    i += 1
+"""
+
+
+def test_kill_9_keeps_acknowledged_single_appends(tmp_path: Path) -> None:
+    """synchronous=normal: every acknowledged single append survives kill -9, pending or folded."""
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "k1.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SINGLE, str(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert proc.stdout is not None
+    acked: list[int] = []
+    for line in proc.stdout:
+        acked.append(int(line))
+        if len(acked) >= 700:  # mid-tile at an arbitrary point of a busy loop
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    acked += [int(ln) for ln in proc.stdout.read().split()]
+    assert acked == list(range(len(acked)))
+    with MerkleLog.open(str(db)) as lg:
+        assert lg.size >= len(acked)
+        for i in acked[-130:]:
+            assert lg.leaf(i) == b"single %d" % i
+        assert lg.audit().ok
+
+
+@needs_pg
+def test_postgres_single_appends_and_pending_column_upgrade(pg_log: tuple[str, str]) -> None:
+    import psycopg
+
+    url, prefix = pg_log
+    data = _leaves(70)
+    with MerkleLog.open(url, prefix=prefix) as lg:
+        lg.append_many(data)
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"ALTER TABLE {prefix}_meta DROP COLUMN pending")
+    with MerkleLog.open(url, prefix=prefix) as lg, MerkleLog.open(url, prefix=prefix) as other:
+        for i in range(70):
+            data.append(b"pg single %d" % i)
+            assert (lg if i % 5 else other).append(data[-1]) == len(data) - 1
+        assert lg.root() == ref.mth(data)
+        assert lg.inclusion_proof(len(data) - 2) == ref.path(len(data) - 2, data)
+        assert lg.leaf(len(data) - 1) == data[-1] and lg.audit().ok
+
+
+def test_large_leaves_fold_pending_records_before_the_head_row_overflows(tmp_path: Path) -> None:
+    from zhibao.ledger.log import PENDING_BYTES
+
+    db = tmp_path / "big.db"
+    data: list[bytes] = []
+    with MerkleLog.open(str(db)) as lg:
+        for i in range(140):
+            data.append(bytes([i % 251]) * (700 if i % 9 else 20_000))  # some larger than the limit
+            assert lg.append(data[-1]) == i
+            con = sqlite3.connect(db)
+            (held,) = con.execute("SELECT length(pending) FROM ledger_meta").fetchone()
+            con.close()
+            assert held <= PENDING_BYTES
+            if i % 13 == 0:
+                assert lg.root() == ref.mth(data)
+                assert lg.inclusion_proof(i // 2) == ref.path(i // 2, data)
+        assert lg.root() == ref.mth(data) and lg.leaf(139) == data[139] and lg.audit().ok
