@@ -127,14 +127,26 @@ def _matching_reading(fa: Features, fb: Features, key: Callable[[tuple[str, ...]
 
 
 def _contains_reading(short: Features, long: Features) -> str:
-    """The shorter mark's reading if it occurs, syllable-aligned, inside the longer one's ('' if not)."""
+    """The shorter mark's reading if it occurs, syllable-aligned, inside the longer one's ('' if not).
+
+    When both marks are Chinese characters the matching part must also look like the shorter mark
+    (each character the same or a look-alike). Why: the guideline's sound ground is 读音相同或者近似，
+    *且*字形或者整体外观近似, and a longer mark is judged as a whole; a part that only sounds like
+    another mark, written with unrelated characters, is not a ground. Without this, a random
+    application 缄艇旗舰店 was "similar" to the unrelated marks 健艇翻恕 and 硕煎艇 (jian ting).
+    """
     if not short.readings or len(short.readings[0]) < 2:
         return ""
+    glyphs = short.cjk_only and long.cjk_only
+    s, longer = short.core_text, long.core_text
     for rs in short.readings:
-        needle = "|" + "|".join(rs) + "|"
+        n = len(rs)
         for rl in long.readings:
-            if len(rl) > len(rs) and needle in "|" + "|".join(rl) + "|":
-                return " ".join(rs)
+            for i in range(len(rl) - n + 1 if len(rl) > n else 0):
+                if rl[i:i + n] != rs:
+                    continue
+                if not glyphs or all(x == y or shape_similar(x, y) for x, y in zip(s, longer[i:i + n], strict=True)):
+                    return " ".join(rs)
     return ""
 
 

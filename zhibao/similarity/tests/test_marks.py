@@ -37,6 +37,7 @@ def reasons(a: str, b: str) -> str:
         ("HAWK WOLF", "WOLF HAWK", "单词顺序不同"),
         ("NIKE", "NIKF", "字母构成近似"),
         ("星河XINGHE", "星河", "注音: XINGHE"),
+        ("星河", "大星何", "含有读音相同部分: xing he"),  # same sound and a look-alike (河/何) inside
     ],
 )
 def test_similar_with_reason(a: str, b: str, reason: str) -> None:
@@ -63,6 +64,18 @@ def test_not_similar_and_why(a: str, b: str, reason: str) -> None:
     assert not result.similar, result
     assert result.score < THRESHOLD
     assert result.reasons and reason in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("缄艇旗舰店", "健艇翻恕"), ("缄艇旗舰店", "硕煎艇"), ("缄艇", "捡听便你"), ("小米", "大晓米")],
+)
+def test_partial_reading_with_unrelated_characters_is_not_similar(a: str, b: str) -> None:
+    """读音相同或者近似，且字形或者整体外观近似: a longer mark that only sounds like another in part,
+    written with unrelated characters, is judged as a whole and is not similar (bench_monitoring's misses)."""
+    result = compare(a, b)
+    assert not result.similar, result
+    assert not any("读音相同部分" in r for r in result.reasons)
 
 
 def test_identical_and_symmetric() -> None:
