@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--watched", type=int, default=50_000)
     p.add_argument("--items", type=int, default=2_000)
-    p.add_argument("--baseline-items", type=int, default=20)
+    p.add_argument("--baseline-items", type=int, default=100)
     p.add_argument("--quick", action="store_true")
     a = p.parse_args(argv)
     if a.quick:

@@ -164,6 +164,41 @@ def bench_marks(n: int, quick: bool) -> list[str]:
     return rows
 
 
+# ---------------------------------------------------------------- labelled pairs
+def bench_labelled() -> list[str]:
+    """Precision and recall of ``compare`` on data/labelled_pairs.csv (sources in data/SOURCES.md)."""
+    import csv
+    from importlib import resources
+
+    from zhibao.similarity.marks import compare
+
+    text = (resources.files("zhibao.similarity") / "data" / "labelled_pairs.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    kinds = {"已核": 0, "报道": 0, "构造": 0}
+    tp = fp = fn = tn = 0
+    misses = []
+    for row in rows:
+        kinds[next(k for k in kinds if row["source"].startswith(k))] += 1
+        predicted, actual = compare(row["a"], row["b"]).similar, row["similar"] == "1"
+        tp, fp = tp + (predicted and actual), fp + (predicted and not actual)
+        fn, tn = fn + (actual and not predicted), tn + (not predicted and not actual)
+        if predicted != actual:
+            misses.append(f"{row['a']}/{row['b']} (labelled {'similar' if actual else 'not similar'})")
+    return [
+        f"### Labelled pairs: `compare` on {len(rows)} pairs ({tp + fn} similar, {fp + tn} not) — "
+        f"{kinds['已核']} checked rulings or examination-standard examples, {kinds['报道']} reported imitations, "
+        f"{kinds['构造']} constructed examples of named rules (data/SOURCES.md)",
+        "",
+        "| metric | zhibao `compare` | target |",
+        "| --- | --- | --- |",
+        f"| precision | {tp / (tp + fp):.3f} ({tp}/{tp + fp}) | ≥ 0.9 |",
+        f"| recall | {tp / (tp + fn):.3f} ({tp}/{tp + fn}) | ≥ 0.9 |",
+        "",
+        f"Misses: {', '.join(misses) or 'none'}.",
+        "",
+    ]
+
+
 # ---------------------------------------------------------------- text
 def text_batches(n_docs: int, batch: int, seed: int = 7) -> Iterator[list[str]]:
     """Synthetic documents of 300–700 characters (1,500 common characters), made with numpy in batches
@@ -381,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marks", type=int, default=1_000_000, help="register size (default 1,000,000)")
     parser.add_argument("--text-docs", type=int, default=1_000_000, help="documents for zhibao's text index")
     parser.add_argument("--ds-docs", type=int, default=30_000, help="documents for datasketch (~3-4 ms each)")
-    parser.add_argument("--only", choices=["marks", "text", "images"], help="run one section")
+    parser.add_argument("--only", choices=["marks", "labelled", "text", "images"], help="run one section")
     parser.add_argument("--quick", action="store_true", help="small scale smoke run (~30 s)")
     args = parser.parse_args(argv)
     marks = min(args.marks, 50_000) if args.quick else args.marks
@@ -389,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     out = ["## zhibao.similarity", ""]
     if args.only in (None, "marks"):
         out += bench_marks(marks, args.quick)
+    if args.only in (None, "labelled"):
+        out += bench_labelled()
     if args.only in (None, "text"):
         out += bench_text(20_000 if args.quick else args.text_docs, 2_000 if args.quick else args.ds_docs,
                           50 if args.quick else 200)
