@@ -19,6 +19,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from zhibao.similarity.errors import SimilarityInputError
 from zhibao.similarity.normalize import Normalised, data_lines, is_cjk, normalise, normalise_uncached
 from zhibao.similarity.phonetic import (
     char_readings,
@@ -126,18 +127,20 @@ def _matching_reading(fa: Features, fb: Features, key: Callable[[tuple[str, ...]
     return "", ""
 
 
-def _contains_reading(short: Features, long: Features) -> str:
+def _contains_reading(short: Features, long: Features, short_is_earlier: bool = False) -> str:
     """The shorter mark's reading if it occurs, syllable-aligned, inside the longer one's ('' if not).
 
-    When both marks are Chinese characters the matching part must also look like the shorter mark
-    (each character the same or a look-alike). Why: the guideline's sound ground is 读音相同或者近似，
-    *且*字形或者整体外观近似, and a longer mark is judged as a whole; a part that only sounds like
-    another mark, written with unrelated characters, is not a ground. Without this, a random
-    application 缄艇旗舰店 was "similar" to the unrelated marks 健艇翻恕 and 硕煎艇 (jian ting).
+    Why the conditions: the sound ground is 读音相同或者近似，*且*字形或者整体外观近似, and a longer
+    mark is judged as a whole. A later sign that is the whole earlier mark by sound plus other words
+    (猩河智能音箱 against the earlier 星河: R3 with R6/R7, "在他人在先商标中加上…文字") is a ground
+    whatever the characters. Otherwise — the earlier mark unknown, or the *later* sign being the
+    shorter one — the matching part must also look like the shorter mark (each character the same
+    or a look-alike): a short application 缄艇旗舰店 that only sounds like part of the unrelated
+    earlier marks 健艇翻恕 and 硕煎艇 (jian ting) does not reproduce either of them.
     """
     if not short.readings or len(short.readings[0]) < 2:
         return ""
-    glyphs = short.cjk_only and long.cjk_only
+    glyphs = short.cjk_only and long.cjk_only and not short_is_earlier
     s, longer = short.core_text, long.core_text
     for rs in short.readings:
         n = len(rs)
@@ -169,7 +172,7 @@ def _positional(a: str, b: str) -> list[tuple[int, str, str, str]]:
     return out
 
 
-def _rules(fa: Features, fb: Features) -> list[tuple[float, str]]:
+def _rules(fa: Features, fb: Features, earlier: Features | None = None) -> list[tuple[float, str]]:
     """Every rule that fires, as (score, reason); the caller keeps the best."""
     found: list[tuple[float, str]] = []
     a, b = fa.core_text, fb.core_text
@@ -208,7 +211,7 @@ def _rules(fa: Features, fb: Features) -> list[tuple[float, str]]:
         syllables = min(len(fa.readings[0]), len(fb.readings[0]))
         found.append(((0.8 if syllables >= 2 else 0.66) + 0.06 * overlap, f"近音: {ra} / {rb}"))
     else:
-        part = _contains_reading(short, long)
+        part = _contains_reading(short, long, short_is_earlier=earlier is short)
         if part and len(s) >= 2 and s not in longer:
             found.append((0.78, f"含有读音相同部分: {part}"))
 
@@ -256,7 +259,7 @@ def _fallback(fa: Features, fb: Features) -> float:
     return round(0.6 * max(chars, sound), 4)
 
 
-def compare_features(fa: Features, fb: Features) -> Comparison:
+def compare_features(fa: Features, fb: Features, earlier: str | None = None) -> Comparison:
     """:func:`compare` on already computed features (the index reuses them)."""
     na, nb = fa.norm, fb.norm
     if na.raw == nb.raw:
@@ -278,7 +281,7 @@ def compare_features(fa: Features, fb: Features) -> Comparison:
         reason = f"仅共有通用词: {word}" if word in other.norm.text else f"通用词不具显著性: {word}"
         return Comparison(min(0.45, _fallback(fa, fb)), False, [reason])
 
-    found = _rules(fa, fb)
+    found = _rules(fa, fb, {"a": fa, "b": fb}.get(earlier or ""))
     strong = sorted((f for f in found if f[0] >= THRESHOLD), key=lambda f: -f[0])
     if strong:
         # independent grounds (sound and shape, say) strengthen each other; reasons of one ground do not
@@ -297,7 +300,14 @@ def compare_features(fa: Features, fb: Features) -> Comparison:
     return Comparison(round(min(score, THRESHOLD - 0.01), 4), False, reasons or ["字形、读音、含义均不近似"])
 
 
-def compare(a: str, b: str) -> Comparison:
-    """Compare two word marks; raises :class:`~zhibao.similarity.errors.SimilarityInputError` on bad input."""
+def compare(a: str, b: str, *, earlier: str | None = None) -> Comparison:
+    """Compare two word marks; raises :class:`~zhibao.similarity.errors.SimilarityInputError` on bad input.
+
+    ``earlier`` ("a" or "b") names the earlier, protected mark when the caller knows it (monitoring:
+    the watched mark). Only one ground depends on it: a later sign that sounds like the whole earlier
+    mark plus other words (see ``_contains_reading``). Without it the comparison is symmetric.
+    """
+    if earlier not in (None, "a", "b"):
+        raise SimilarityInputError('earlier 只能是 "a"、"b" 或省略')
     return compare_features(features(a) if isinstance(a, str) else features_uncached(a),
-                            features(b) if isinstance(b, str) else features_uncached(b))
+                            features(b) if isinstance(b, str) else features_uncached(b), earlier)

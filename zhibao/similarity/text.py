@@ -186,13 +186,13 @@ class MinHasher:
             hv = hashes * self.a + self.b
         bins = ((hv >> np.uint64(32)) * np.uint64(k)) >> np.uint64(32)
         flat = owner * k + bins.astype(np.intp)
-        raw = np.full(n_docs * k, _EMPTY, dtype=np.uint32)
-        np.minimum.at(raw, flat, (hv & _LOW32).astype(np.uint32))
-        filled = np.zeros(n_docs * k, dtype=bool)
-        filled[flat] = True
-        raw, filled = raw.reshape(n_docs, k), filled.reshape(n_docs, k)
+        flat_raw = np.full(n_docs * k, _EMPTY, dtype=np.uint32)
+        np.minimum.at(flat_raw, flat, (hv & _LOW32).astype(np.uint32))
+        flat_filled = np.zeros(n_docs * k, dtype=bool)
+        flat_filled[flat] = True
+        raw, filled = flat_raw.reshape(n_docs, k), flat_filled.reshape(n_docs, k)
         sig = raw.copy()
-        docs, bins_ = np.nonzero(~filled)
+        docs, bins_ = np.nonzero(~filled)[:2]
         for step in range(k):
             if not len(docs):
                 break

@@ -72,10 +72,24 @@ def test_not_similar_and_why(a: str, b: str, reason: str) -> None:
 )
 def test_partial_reading_with_unrelated_characters_is_not_similar(a: str, b: str) -> None:
     """读音相同或者近似，且字形或者整体外观近似: a longer mark that only sounds like another in part,
-    written with unrelated characters, is judged as a whole and is not similar (bench_monitoring's misses)."""
-    result = compare(a, b)
-    assert not result.similar, result
-    assert not any("读音相同部分" in r for r in result.reasons)
+    written with unrelated characters, is judged as a whole and is not similar (bench_monitoring's misses),
+    also when the longer one is the earlier mark (the later, shorter sign does not reproduce it)."""
+    for result in (compare(a, b), compare(a, b, earlier="b"), compare(b, a, earlier="a")):
+        assert not result.similar, result
+        assert not any("读音相同部分" in r for r in result.reasons)
+
+
+def test_later_sign_sounding_like_the_whole_earlier_mark_plus_words_is_similar() -> None:
+    """R3 with R6/R7: the later sign is the earlier mark by sound plus other words, whatever the characters;
+    without knowing which mark is earlier, the characters must look alike."""
+    later, earlier = "猩河智能音箱", "星河"
+    result = compare(later, earlier, earlier="b")
+    assert result.similar and "含有读音相同部分: xing he" in result.reasons
+    assert compare(earlier, later, earlier="a") == result
+    assert not compare(later, earlier).similar
+    assert not compare(earlier, later, earlier="b").similar  # the shorter sign is the later one
+    with pytest.raises(SimilarityInputError):
+        compare(later, earlier, earlier="c")
 
 
 def test_identical_and_symmetric() -> None:

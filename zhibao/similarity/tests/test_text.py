@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhibao.similarity.errors import SimilarityInputError
-from zhibao.similarity.text import TextIndex, _code_points, _fast_normalise, jaccard, overlapping_passages, shingles
+from zhibao.similarity.text import (
+    TextIndex,
+    _code_points,
+    _fast_normalise,
+    jaccard,
+    overlapping_passages,
+    shingles,
+)
 
 CHARS = "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小心多天而能好"
 
