@@ -79,15 +79,20 @@ def test_partial_reading_with_unrelated_characters_is_not_similar(a: str, b: str
         assert not any("读音相同部分" in r for r in result.reasons)
 
 
-def test_later_sign_sounding_like_the_whole_earlier_mark_plus_words_is_similar() -> None:
-    """R3 with R6/R7: the later sign is the earlier mark by sound plus other words, whatever the characters;
-    without knowing which mark is earlier, the characters must look alike."""
-    later, earlier = "猩河智能音箱", "星河"
-    result = compare(later, earlier, earlier="b")
+def test_later_sign_sounding_like_the_whole_earlier_mark_plus_descriptive_words_is_similar() -> None:
+    """R3 with R6: a later sign that is the earlier mark by sound plus words describing the goods (stripped
+    from a mark's edges; any words of a product title) is similar whatever the characters; without knowing
+    which is the earlier mark, or for two marks with distinctive characters around the match, it is not."""
+    earlier = "星河"
+    assert "同音: xing he" in compare("猩河智能", earlier).reasons  # R6: descriptive words stripped, whole homophone
+    later = "猩河智能音箱 官方正品"  # a product title: the words around the sign describe the goods
+    result = compare(later, earlier, earlier="b", in_title=True)
     assert result.similar and "含有读音相同部分: xing he" in result.reasons
-    assert compare(earlier, later, earlier="a") == result
-    assert not compare(later, earlier).similar
-    assert not compare(earlier, later, earlier="b").similar  # the shorter sign is the later one
+    assert compare(earlier, later, earlier="a", in_title=True) == result
+    assert not compare(later, earlier).similar  # the earlier mark unknown: 猩/星 are not listed look-alikes
+    assert not compare(earlier, later, earlier="b", in_title=True).similar  # the shorter sign is the later one
+    # two marks: distinctive characters around the sound match, judged as a whole
+    assert not compare("猩河翻恕", earlier, earlier="b").similar
     with pytest.raises(SimilarityInputError):
         compare(later, earlier, earlier="c")
 
