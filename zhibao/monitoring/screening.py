@@ -84,7 +84,8 @@ def _mark_hit(item, right: Right) -> Hit | None:  # noqa: ANN001 - a Screening
     ok, class_reason = class_overlap(item.nice_classes or [], right.nice_classes or [])
     if not ok:
         return None
-    result = compare(item.name[:100], right.title)
+    # the watched mark is the earlier right; a listing's or exhibit's name is a title describing goods
+    result = compare(item.name[:100], right.title, earlier="b", in_title=item.source != "application")
     if not result.similar and result.score < 0.3:
         return None
     reasons = [*result.reasons, *([class_reason] if class_reason else [])]

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from zhibao.similarity.errors import SimilarityInputError
 from zhibao.similarity.normalize import Normalised, data_lines, is_cjk, normalise, normalise_uncached
 from zhibao.similarity.phonetic import (
     char_readings,
@@ -126,15 +127,33 @@ def _matching_reading(fa: Features, fb: Features, key: Callable[[tuple[str, ...]
     return "", ""
 
 
-def _contains_reading(short: Features, long: Features) -> str:
-    """The shorter mark's reading if it occurs, syllable-aligned, inside the longer one's ('' if not)."""
+def _contains_reading(short: Features, long: Features, short_is_earlier: bool = False, in_title: bool = False) -> str:
+    """The shorter mark's reading if it occurs, syllable-aligned, inside the longer one's ('' if not).
+
+    Why the conditions: the sound ground is 读音相同或者近似，*且*字形或者整体外观近似, and a longer
+    mark is judged as a whole. The matching part must look like the shorter mark (each character the
+    same or a look-alike) — unless the shorter mark is the earlier one and the later sign is a product
+    title or shop name (``in_title``), whose other words describe the goods: then it uses the earlier
+    mark by sound plus such words (猩河智能音箱 官方正品 against the earlier 星河: R3 with R6, "在他人在先
+    商标中加上…特点的文字"). For two marks, generic and descriptive words are already stripped from the
+    edges (normalize), so 猩河智能 against 星河 is a whole-mark homophone; a mark that only sounds like
+    part of another, with distinctive characters around it, is judged as a whole and is not similar:
+    the random application 缄艇旗舰店 against the earlier 健艇翻恕 and 硕煎艇, or 娃骚狠匙 against 羡石.
+    """
     if not short.readings or len(short.readings[0]) < 2:
         return ""
+    glyphs = short.cjk_only and long.cjk_only
+    s, longer = short.core_text, long.core_text
     for rs in short.readings:
-        needle = "|" + "|".join(rs) + "|"
+        n = len(rs)
         for rl in long.readings:
-            if len(rl) > len(rs) and needle in "|" + "|".join(rl) + "|":
-                return " ".join(rs)
+            for i in range(len(rl) - n + 1 if len(rl) > n else 0):
+                if rl[i:i + n] != rs:
+                    continue
+                if not glyphs or all(x == y or shape_similar(x, y) for x, y in zip(s, longer[i:i + n], strict=True)):
+                    return " ".join(rs)
+                if short_is_earlier and in_title:
+                    return " ".join(rs)
     return ""
 
 
@@ -157,7 +176,8 @@ def _positional(a: str, b: str) -> list[tuple[int, str, str, str]]:
     return out
 
 
-def _rules(fa: Features, fb: Features) -> list[tuple[float, str]]:
+def _rules(fa: Features, fb: Features, earlier: Features | None = None, in_title: bool = False
+           ) -> list[tuple[float, str]]:
     """Every rule that fires, as (score, reason); the caller keeps the best."""
     found: list[tuple[float, str]] = []
     a, b = fa.core_text, fb.core_text
@@ -196,7 +216,7 @@ def _rules(fa: Features, fb: Features) -> list[tuple[float, str]]:
         syllables = min(len(fa.readings[0]), len(fb.readings[0]))
         found.append(((0.8 if syllables >= 2 else 0.66) + 0.06 * overlap, f"近音: {ra} / {rb}"))
     else:
-        part = _contains_reading(short, long)
+        part = _contains_reading(short, long, short_is_earlier=earlier is short, in_title=in_title)
         if part and len(s) >= 2 and s not in longer:
             found.append((0.78, f"含有读音相同部分: {part}"))
 
@@ -244,7 +264,7 @@ def _fallback(fa: Features, fb: Features) -> float:
     return round(0.6 * max(chars, sound), 4)
 
 
-def compare_features(fa: Features, fb: Features) -> Comparison:
+def compare_features(fa: Features, fb: Features, earlier: str | None = None, in_title: bool = False) -> Comparison:
     """:func:`compare` on already computed features (the index reuses them)."""
     na, nb = fa.norm, fb.norm
     if na.raw == nb.raw:
@@ -266,7 +286,7 @@ def compare_features(fa: Features, fb: Features) -> Comparison:
         reason = f"仅共有通用词: {word}" if word in other.norm.text else f"通用词不具显著性: {word}"
         return Comparison(min(0.45, _fallback(fa, fb)), False, [reason])
 
-    found = _rules(fa, fb)
+    found = _rules(fa, fb, {"a": fa, "b": fb}.get(earlier or ""), in_title)
     strong = sorted((f for f in found if f[0] >= THRESHOLD), key=lambda f: -f[0])
     if strong:
         # independent grounds (sound and shape, say) strengthen each other; reasons of one ground do not
@@ -285,7 +305,15 @@ def compare_features(fa: Features, fb: Features) -> Comparison:
     return Comparison(round(min(score, THRESHOLD - 0.01), 4), False, reasons or ["字形、读音、含义均不近似"])
 
 
-def compare(a: str, b: str) -> Comparison:
-    """Compare two word marks; raises :class:`~zhibao.similarity.errors.SimilarityInputError` on bad input."""
+def compare(a: str, b: str, *, earlier: str | None = None, in_title: bool = False) -> Comparison:
+    """Compare two word marks; raises :class:`~zhibao.similarity.errors.SimilarityInputError` on bad input.
+
+    ``earlier`` ("a" or "b") names the earlier, protected mark when the caller knows it (monitoring:
+    the watched mark). Only one ground depends on it: a later sign that sounds like the whole earlier
+    mark plus descriptive words (see ``_contains_reading``); ``in_title`` says the later one is a
+    product title or shop name rather than a mark. Without ``earlier`` the comparison is symmetric.
+    """
+    if earlier not in (None, "a", "b"):
+        raise SimilarityInputError('earlier 只能是 "a"、"b" 或省略')
     return compare_features(features(a) if isinstance(a, str) else features_uncached(a),
-                            features(b) if isinstance(b, str) else features_uncached(b))
+                            features(b) if isinstance(b, str) else features_uncached(b), earlier, in_title)

@@ -24,6 +24,17 @@ def test_the_set_is_large_and_cited() -> None:
     assert {r["similar"] for r in rows} == {"0", "1"}
 
 
+def test_every_source_is_checked_reported_or_constructed() -> None:
+    """No case number from memory: a row cites a checked ruling or example (已核), a news report (报道),
+    or says it is a constructed example of a named rule (构造示例, 依据规则 R0–R8; see data/SOURCES.md)."""
+    for row in load():
+        source = row["source"]
+        assert not any(mark in source for mark in ("凭记忆", "待核", "未核")), row
+        assert source.startswith(("已核", "报道", "构造示例, 依据规则 R")), row
+        if source.startswith("已核") or source.startswith("报道"):
+            assert "http" in source, row
+
+
 def test_precision_and_recall(capsys) -> None:  # type: ignore[no-untyped-def]
     tp = fp = fn = tn = 0
     misses = []
@@ -40,4 +51,4 @@ def test_precision_and_recall(capsys) -> None:  # type: ignore[no-untyped-def]
     with capsys.disabled():
         print(f"\nlabelled pairs: {tp + fp + fn + tn}, precision {precision:.3f}, recall {recall:.3f}; "
               f"misses: {', '.join(misses) or 'none'}")
-    assert precision >= 0.85 and recall >= 0.85
+    assert precision >= 0.9 and recall >= 0.9

@@ -37,6 +37,7 @@ def reasons(a: str, b: str) -> str:
         ("HAWK WOLF", "WOLF HAWK", "单词顺序不同"),
         ("NIKE", "NIKF", "字母构成近似"),
         ("星河XINGHE", "星河", "注音: XINGHE"),
+        ("星河", "大星何", "含有读音相同部分: xing he"),  # same sound and a look-alike (河/何) inside
     ],
 )
 def test_similar_with_reason(a: str, b: str, reason: str) -> None:
@@ -63,6 +64,37 @@ def test_not_similar_and_why(a: str, b: str, reason: str) -> None:
     assert not result.similar, result
     assert result.score < THRESHOLD
     assert result.reasons and reason in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("缄艇旗舰店", "健艇翻恕"), ("缄艇旗舰店", "硕煎艇"), ("缄艇", "捡听便你"), ("小米", "大晓米")],
+)
+def test_partial_reading_with_unrelated_characters_is_not_similar(a: str, b: str) -> None:
+    """读音相同或者近似，且字形或者整体外观近似: a longer mark that only sounds like another in part,
+    written with unrelated characters, is judged as a whole and is not similar (bench_monitoring's misses),
+    also when the longer one is the earlier mark (the later, shorter sign does not reproduce it)."""
+    for result in (compare(a, b), compare(a, b, earlier="b"), compare(b, a, earlier="a")):
+        assert not result.similar, result
+        assert not any("读音相同部分" in r for r in result.reasons)
+
+
+def test_later_sign_sounding_like_the_whole_earlier_mark_plus_descriptive_words_is_similar() -> None:
+    """R3 with R6: a later sign that is the earlier mark by sound plus words describing the goods (stripped
+    from a mark's edges; any words of a product title) is similar whatever the characters; without knowing
+    which is the earlier mark, or for two marks with distinctive characters around the match, it is not."""
+    earlier = "星河"
+    assert "同音: xing he" in compare("猩河智能", earlier).reasons  # R6: descriptive words stripped, whole homophone
+    later = "猩河智能音箱 官方正品"  # a product title: the words around the sign describe the goods
+    result = compare(later, earlier, earlier="b", in_title=True)
+    assert result.similar and "含有读音相同部分: xing he" in result.reasons
+    assert compare(earlier, later, earlier="a", in_title=True) == result
+    assert not compare(later, earlier).similar  # the earlier mark unknown: 猩/星 are not listed look-alikes
+    assert not compare(earlier, later, earlier="b", in_title=True).similar  # the shorter sign is the later one
+    # two marks: distinctive characters around the sound match, judged as a whole
+    assert not compare("猩河翻恕", earlier, earlier="b").similar
+    with pytest.raises(SimilarityInputError):
+        compare(later, earlier, earlier="c")
 
 
 def test_identical_and_symmetric() -> None:

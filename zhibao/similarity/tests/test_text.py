@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhibao.similarity.errors import SimilarityInputError
-from zhibao.similarity.text import TextIndex, overlapping_passages, shingles
+from zhibao.similarity.text import (
+    TextIndex,
+    _code_points,
+    _fast_normalise,
+    jaccard,
+    overlapping_passages,
+    shingles,
+)
 
 CHARS = "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小心多天而能好"
 
@@ -88,3 +95,60 @@ def test_overlapping_passages_multiple_and_none() -> None:
 def test_passages_are_real_common_substrings(a: str, b: str) -> None:
     for (a0, a1), (b0, b1), passage in overlapping_passages(a, b, min_chars=4):
         assert a[a0:a1] == b[b0:b1] == passage and len(passage) >= 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙丙丁繁體ＡＢab，。 _1２", max_size=30), min_size=1, max_size=6))
+def test_batch_normalisation_matches_per_text(texts: list[str]) -> None:
+    """The numpy lookup-table path normalises exactly like the per-text one (NFKC, case, 繁→简, punctuation)."""
+    cps, lengths = _code_points(texts)
+    got = cps.tobytes().decode("utf-32-le")
+    assert lengths.tolist() == [len(_fast_normalise(t)) for t in texts]
+    assert got == "".join(_fast_normalise(t) for t in texts)
+
+
+def test_add_many_signs_like_add() -> None:
+    texts = [doc(i, n) for i, n in enumerate((400, 3, 1, 40, 900))]
+    one, many = TextIndex(), TextIndex()
+    for i, t in enumerate(texts):
+        one.add(i, t)
+    many.add_many(enumerate(texts))
+    assert (one._sig16.view() == many._sig16.view()).all()
+    for t in texts:
+        assert (one.signature(t) == many.signature(t)).all()
+        assert many.query(t, 0.99)[0][1] == 1.0
+
+
+def test_add_many_is_all_or_nothing() -> None:
+    idx = TextIndex()
+    idx.add("a", doc(1))
+    for bad in ([("b", doc(2)), ("c", "，。！")], [("b", doc(2)), ("b", doc(3))], [("b", doc(2)), ("a", doc(4))],
+                [("b", doc(2)), ("c", None)]):
+        with pytest.raises(SimilarityInputError):
+            idx.add_many(bad)  # type: ignore[arg-type]
+        assert len(idx) == 1 and "b" not in idx
+    with pytest.raises(SimilarityInputError, match="'c'"):
+        idx.add_many([("b", doc(2)), ("c", "   ")])
+
+
+def test_estimates_track_true_jaccard() -> None:
+    """One-permutation hashing with densification estimates Jaccard without bias (mean error ≈ 0)."""
+    r = random.Random(5)
+    idx = TextIndex()
+    base = [doc(100 + i, r.randrange(50, 800)) for i in range(60)]
+    idx.add_many(enumerate(base))
+    errors = []
+    for i, text in enumerate(base):
+        edited = "".join(c if r.random() > 0.06 else r.choice(CHARS) for c in text)
+        est = dict(idx.query(edited, 0.0)).get(i, 0.0)
+        errors.append(est - jaccard(text, edited))
+    assert abs(sum(errors) / len(errors)) < 0.03
+    assert max(map(abs, errors)) < 0.25
+
+
+def test_short_texts_are_indexed() -> None:
+    idx = TextIndex()
+    idx.add_many([("one", "甲"), ("three", "甲乙丙"), ("title", "限时优惠正品保障")])
+    assert idx.query("甲", 0.9) == [("one", 1.0)]
+    assert idx.query("甲乙丙", 0.9) == [("three", 1.0)]
+    assert idx.query("限时优惠 正品保障！", 0.9) == [("title", 1.0)]
