@@ -48,6 +48,8 @@ def _parser(stdout: TextIO) -> _Parser:
     c = sub.add_parser("compare", help="compare two marks")
     c.add_argument("a")
     c.add_argument("b")
+    c.add_argument("--earlier", choices=["a", "b"], help="which one is the earlier (protected) mark, if known")
+    c.add_argument("--in-title", action="store_true", help="the later one is a product title or shop name")
     c.add_argument("--json", action="store_true")
     s = sub.add_parser("search", help="search an index built with build-index")
     s.add_argument("--index", required=True, type=Path)
@@ -85,7 +87,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _compare(args: argparse.Namespace, out: TextIO) -> int:
-    result = compare(args.a, args.b)
+    if args.in_title and not args.earlier:
+        raise _UsageError("--in-title needs --earlier (which one is the protected mark)")
+    result = compare(args.a, args.b, earlier=args.earlier, in_title=args.in_title)
     if args.json:
         payload = {"a": args.a, "b": args.b, "score": result.score, "similar": result.similar,
                    "reasons": result.reasons}

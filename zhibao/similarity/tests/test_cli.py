@@ -29,6 +29,14 @@ def test_compare_not_similar_text() -> None:
     assert code == 1 and "不近似" in out
 
 
+def test_compare_knows_the_earlier_mark_of_a_product_title() -> None:
+    assert run("compare", "猩河智能音箱 官方正品", "星河")[0] == 1  # symmetric: not similar
+    code, out, _ = run("compare", "猩河智能音箱 官方正品", "星河", "--earlier", "b", "--in-title", "--json")
+    assert code == 0 and "含有读音相同部分: xing he" in json.loads(out)["reasons"]
+    code, _, err = run("compare", "猩河智能音箱", "星河", "--in-title")
+    assert code == 2 and "--earlier" in err
+
+
 def test_bad_input_exit_2_one_line() -> None:
     for argv in (["compare", "星河", "  "], ["compare", "星河"], [], ["bogus"], ["search", "x"],
                  ["compare", "a" * 101, "b"]):
