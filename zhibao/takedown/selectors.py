@@ -75,31 +75,52 @@ def fast_lane_settings() -> tuple[float, int]:
 
 
 def notifier_quality(*, notifier_id: int) -> Quality:
+    return notifier_qualities([notifier_id])[notifier_id]
+
+
+def notifier_qualities(notifier_ids: list[int]) -> dict[int, Quality]:
+    """Quality of several notifiers in two grouped queries (a queue page shows one per row)."""
+    ids = sorted(set(notifier_ids))
+    if not ids:
+        return {}
     decided_states = [s for s in NoticeItem.Status.values if s not in (NoticeItem.Status.PENDING,
                                                                        NoticeItem.Status.JOINED)]
-    counts = NoticeItem.objects.filter(notice__notifier_id=notifier_id, status__in=decided_states).aggregate(
+    rows = {r["notice__notifier_id"]: r for r in NoticeItem.objects.filter(
+        notice__notifier_id__in=ids, status__in=decided_states).values("notice__notifier_id").annotate(
         decided=Count("id"), withdrawn=Count("id", filter=Q(status=NoticeItem.Status.WITHDRAWN)),
         restored=Count("id", filter=Q(status=NoticeItem.Status.RESTORED)),
-        wrong=Count("id", filter=Q(notice__malicious=True)),
-    )
-    malicious = MaliciousFinding.objects.filter(notifier_id=notifier_id).count()
-    decided = counts["decided"]
-    bad = counts["withdrawn"] + counts["restored"] + counts["wrong"]
-    score = None if decided == 0 else max(0.0, 1 - bad / decided)
+        wrong=Count("id", filter=Q(notice__malicious=True))).order_by()}
+    malicious = dict(MaliciousFinding.objects.filter(notifier_id__in=ids).values("notifier_id")
+                     .annotate(n=Count("id")).order_by().values_list("notifier_id", "n"))
     threshold, minimum = fast_lane_settings()
-    fast = score is not None and decided >= minimum and score >= threshold and malicious == 0
-    return Quality(decided, counts["withdrawn"], counts["restored"], malicious, score, fast)
+    out = {}
+    for nid in ids:
+        counts = rows.get(nid, {"decided": 0, "withdrawn": 0, "restored": 0, "wrong": 0})
+        decided, found = counts["decided"], malicious.get(nid, 0)
+        bad = counts["withdrawn"] + counts["restored"] + counts["wrong"]
+        score = None if decided == 0 else max(0.0, 1 - bad / decided)
+        fast = score is not None and decided >= minimum and score >= threshold and found == 0
+        out[nid] = Quality(decided, counts["withdrawn"], counts["restored"], found, score, fast)
+    return out
 
 
-def notifier_quality_cached(*, notifier_id: int, seconds: int = 300) -> Quality:
+def notifier_qualities_cached(notifier_ids: list[int], seconds: int = 300) -> dict[int, Quality]:
     """The queue page shows a score per row; it changes slowly, so it is cached for a few minutes.
 
-    The fast-lane decision at filing time always uses the uncached ``notifier_quality``.
+    Misses are computed together (two queries whatever their number). The fast-lane decision at filing time
+    always uses the uncached ``notifier_quality``.
     """
     from django.core.cache import cache
 
-    return cache.get_or_set(f"takedown:quality:{notifier_id}", lambda: notifier_quality(notifier_id=notifier_id),
-                            seconds)
+    keys = {nid: f"takedown:quality:{nid}" for nid in set(notifier_ids)}
+    found = cache.get_many(list(keys.values()))
+    out = {nid: found[key] for nid, key in keys.items() if key in found}
+    missing = [nid for nid in keys if nid not in out]
+    if missing:
+        fresh = notifier_qualities(missing)
+        cache.set_many({keys[nid]: q for nid, q in fresh.items()}, seconds)
+        out.update(fresh)
+    return out
 
 
 def platforms_operated_by(actor: User) -> QuerySet[Platform]:
@@ -163,12 +184,9 @@ def queue_page(*, actor: User, status: str = "pending", after: str = "", before:
         next_cursor = _encode_cursor(rows[-1]) if more else ""
     count = base.order_by().values("pk")[:QUEUE_COUNT_CAP + 1].count()
     mark_flags(rows)
-    qualities: dict[int, Quality] = {}
+    qualities = notifier_qualities_cached([item.notice.notifier_id for item in rows])
     for item in rows:
-        nid = item.notice.notifier_id
-        if nid not in qualities:
-            qualities[nid] = notifier_quality_cached(notifier_id=nid)
-        item.quality = qualities[nid]  # type: ignore[attr-defined]
+        item.quality = qualities[item.notice.notifier_id]  # type: ignore[attr-defined]
     return QueuePage(platform=platform, items=rows, count=min(count, QUEUE_COUNT_CAP),
                      count_capped=count > QUEUE_COUNT_CAP, paged=cursor is not None,
                      prev_cursor=prev_cursor, next_cursor=next_cursor)

@@ -238,7 +238,7 @@ def confirm_relisting(*, actor: User, flag: RelistFlag, note: str = "", now: dt.
         raise NotFound("未找到该商品")
     if not may_operate:
         raise Forbidden("只有该平台的运营人员可以确认重新上架")
-    flag = RelistFlag.objects.select_for_update().select_related("listing__shop__seller_org", "listing__platform",
+    flag = RelistFlag.objects.select_for_update(of=("self",)).select_related("listing__shop__seller_org", "listing__platform",
                                                                  "fingerprint__listing").get(pk=flag.pk)
     if flag.confirmed_at is not None:
         return flag

@@ -84,6 +84,9 @@ def test_queue_page_bad_cursor_is_invalid_input_and_400(mixed_queue, client_as):
 
 
 def test_queue_page_walks_by_links_with_constant_queries(mixed_queue, client_as, settings):  # noqa: ANN001
+    from django.core.cache import cache
+
+    cache.clear()  # notifier scores are cached: start cold so the count does not depend on earlier tests
     settings.ZHIBAO_PAGE_SIZE = 5
     client = client_as("jinggou")
     seen, url, counts = [], "/takedown/queue/", []
@@ -96,5 +99,22 @@ def test_queue_page_walks_by_links_with_constant_queries(mixed_queue, client_as,
         url = "/takedown/queue/?" + link[1].replace("&amp;", "&") if link else ""
     assert len(seen) == len(set(seen)) == 28 and "共 28 条" in body and "第一页" in body
     # session, user, platform, the page (one lane query, two when a page crosses from the fast lane),
-    # bounded count, relisting and malicious flags, unread notifications: never one per row
-    assert max(counts) <= 9 and len(counts) == 6
+    # bounded count, relisting and malicious flags, notifier scores on a cache miss (two grouped queries for
+    # all the page's notifiers), unread notifications: never one per row or per notifier
+    assert max(counts) <= 11 and len(counts) == 6
+
+
+def test_notifier_scores_of_a_page_cost_two_queries_whatever_the_number_of_notifiers(demo, orgs):  # noqa: ANN001
+    from django.core.cache import cache
+
+    from zhibao.takedown import selectors
+
+    cache.clear()
+    ids = [o.pk for o in orgs.values()]
+    with CaptureQueriesContext(connection) as ctx:
+        qualities = selectors.notifier_qualities_cached(ids)
+    assert len(ctx.captured_queries) == 2 and set(qualities) == set(ids)
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.notifier_qualities_cached(ids) == qualities
+    assert len(ctx.captured_queries) == 0
+    assert selectors.notifier_quality(notifier_id=ids[0]) == qualities[ids[0]]
