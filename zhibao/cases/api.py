@@ -88,6 +88,16 @@ class CaseDetail(CaseOut):
     verification_code: str | None = Field(None, description="只在投诉提交（201）时返回一次；之后只能重新生成")
 
 
+def active_organisation(pk: int | None, field: str, missing: str = "未登记的主体") -> Organisation | None:
+    """The active organisation with this id (None for no id); an unknown one is a 400 naming ``field``."""
+    if pk is None:
+        return None
+    org = Organisation.objects.filter(pk=pk, is_active=True).first()
+    if org is None:
+        raise InvalidInput({field: [missing]})
+    return org
+
+
 def _out(case: Case) -> dict:
     return {
         "number": case.number, "title": case.title, "channel": case.channel, "status": case.status,
@@ -150,15 +160,8 @@ def list_cases(request, status: str = "", channel: str = "", district: str = "",
 def file_complaint(request, payload: ComplaintIn):  # noqa: ANN001, ANN201
     require_scope(request, WRITE)
     data = payload.dict()
-    complainant = Organisation.objects.filter(pk=data.pop("complainant_id"), is_active=True).first()
-    if complainant is None:
-        raise InvalidInput({"complainant_id": ["未登记的投诉人"]})
-    respondent_id = data.pop("respondent_id")
-    respondent = None
-    if respondent_id is not None:
-        respondent = Organisation.objects.filter(pk=respondent_id, is_active=True).first()
-        if respondent is None:
-            raise InvalidInput({"respondent_id": ["未登记的被投诉人"]})
+    complainant = active_organisation(data.pop("complainant_id"), "complainant_id", "未登记的投诉人")
+    respondent = active_organisation(data.pop("respondent_id"), "respondent_id", "未登记的被投诉人")
     filing = services.file_complaint(actor=request.user, complainant=complainant, respondent=respondent, **data)
     return Status(201, _detail(request, filing.case, verification_code=filing.verification_code))
 

@@ -17,11 +17,10 @@ from zhibao.accounts.api_auth import require_scope
 from zhibao.accounts.models import User
 from zhibao.accounts.selectors import is_staff_role
 from zhibao.cases import people, selectors, services
-from zhibao.cases.api import READ, WRITE, CaseDetail, _detail
+from zhibao.cases.api import READ, WRITE, CaseDetail, _detail, active_organisation
 from zhibao.cases.models import Case, CaseMessage, ExpertRequest, TriageRule
 from zhibao.core.errors import InvalidInput, NotFound
 from zhibao.core.schemas import StrictSchema
-from zhibao.orgs.models import Organisation
 
 router = Router(tags=["案件"])
 
@@ -78,15 +77,6 @@ def _draft_out(draft: Case) -> dict:
             "damages_claimed": draft.damages_claimed, "version": draft.version, "updated_at": draft.updated_at}
 
 
-def _organisation(pk: int | None, field: str) -> Organisation | None:
-    if pk is None:
-        return None
-    org = Organisation.objects.filter(pk=pk, is_active=True).first()
-    if org is None:
-        raise InvalidInput({field: ["未登记的主体"]})
-    return org
-
-
 @router.get("/drafts", response=list[DraftOut], summary="我的投诉草稿（本单位及受托主体）")
 def list_drafts(request):  # noqa: ANN001, ANN201
     require_scope(request, READ)
@@ -97,7 +87,7 @@ def list_drafts(request):  # noqa: ANN001, ANN201
 def create_draft(request, payload: DraftIn):  # noqa: ANN001, ANN201
     require_scope(request, WRITE)
     data = payload.dict()
-    complainant = _organisation(data.pop("complainant_id"), "complainant_id")
+    complainant = active_organisation(data.pop("complainant_id"), "complainant_id")
     draft = services.save_draft(actor=request.user, complainant=complainant, **data)
     return Status(201, _draft_out(draft))
 
@@ -107,7 +97,7 @@ def update_draft(request, draft_id: int, payload: DraftIn):  # noqa: ANN001, ANN
     require_scope(request, WRITE)
     draft = selectors.draft_for(request.user, draft_id)
     data = payload.dict()
-    complainant = _organisation(data.pop("complainant_id"), "complainant_id")
+    complainant = active_organisation(data.pop("complainant_id"), "complainant_id")
     if complainant.pk != draft.complainant_id:
         raise InvalidInput({"complainant_id": ["草稿的投诉人不能更改，请另存新草稿"]})
     return _draft_out(services.save_draft(actor=request.user, complainant=complainant, draft=draft, **data))
@@ -119,7 +109,7 @@ def file_draft(request, draft_id: int, payload: FileDraftIn):  # noqa: ANN001, A
     require_scope(request, WRITE)
     draft = selectors.draft_for(request.user, draft_id)
     data = payload.dict()
-    respondent = _organisation(data.pop("respondent_id"), "respondent_id")
+    respondent = active_organisation(data.pop("respondent_id"), "respondent_id")
     filing = services.file_complaint(
         actor=request.user, complainant=draft.complainant, draft=draft, respondent=respondent,
         right_ids=[r.pk for r in draft.rights.all()], title=draft.title, facts=draft.facts, acts=draft.acts or [],
@@ -272,7 +262,7 @@ def request_expert(request, number: str, payload: ExpertIn):  # noqa: ANN001, AN
         expert = User.objects.filter(username=payload.expert_username, is_active=True).first()
         if expert is None:
             raise InvalidInput({"expert": [f"未找到用户 {payload.expert_username}"]})
-    institution = _organisation(payload.institution_id, "institution")
+    institution = active_organisation(payload.institution_id, "institution")
     created = people.request_expert(actor=request.user, case=case, kind=payload.kind, question=payload.question,
                                     due_date=payload.due_date, expert=expert, institution=institution,
                                     pause_clock=payload.pause_clock)

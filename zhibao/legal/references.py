@@ -12,14 +12,14 @@ from __future__ import annotations
 from django.conf import settings
 
 from zhibao.cases import selectors as cases
+from zhibao.cases.forms import ACT_LABELS as CASE_ACT_LABELS
 from zhibao.core.charts import new_figure, to_svg
 from zhibao.law.damages import ReferenceGroup, typed_references
+from zhibao.rights.models import RightType
 
-RIGHT_TYPE_LABELS = {"patent": "专利", "trademark": "商标", "copyright": "著作权", "trade_secret": "商业秘密",
-                     "gi": "地理标志"}
-ACT_LABELS = {"counterfeit_mark": "假冒注册商标", "sell_counterfeit": "销售假冒商品",
-              "copyright_infringement": "侵犯著作权", "trade_secret": "侵犯商业秘密",
-              "patent_passing_off": "假冒专利", "patent_infringement": "专利侵权", "": "未注明"}
+#: The labels the register and the intake form use, so a chart row reads like the case it came from.
+RIGHT_TYPE_LABELS = dict(RightType.choices)
+ACT_LABELS = {**CASE_ACT_LABELS, "": "未注明"}
 
 
 def reference_groups(*, right_type: str = "") -> list[ReferenceGroup]:
