@@ -200,11 +200,8 @@ def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: st
     calculation: dict = {}
     if damages_calculation:
         calculation = damages_by_law(case=case, wilful=wilful, inputs=damages_calculation, on=now)
-        total = Decimal(calculation["result"]["total"])
         if damages in (None, ""):
-            damages = total
-        elif Decimal(str(damages)).quantize(Decimal("0.01")) != total:
-            errors["damages"] = [f"赔偿数额与依法计算的结果 {total} 元不一致（或不填赔偿数额，直接采用计算结果）"]
+            damages = calculation["result"]["total"]
     if not legal_basis.strip():
         errors["legal_basis"] = ["请填写法律依据"]
     amounts = {}
@@ -217,6 +214,9 @@ def decide(*, actor: User, case: Case, infringement_found: bool, legal_basis: st
             continue
         if amounts[name] is not None and (amounts[name] < 0 or not amounts[name].is_finite()):
             errors[name] = ["金额不能为负数"]
+    if calculation and "damages" not in errors and amounts["damages"] != Decimal(calculation["result"]["total"]):
+        errors["damages"] = [f"赔偿数额与依法计算的结果 {calculation['result']['total']} 元不一致"
+                             "（或不填赔偿数额，直接采用计算结果）"]
     if errors:
         raise InvalidInput(errors)
     case = events.lock(case, expected_version)

@@ -85,3 +85,11 @@ def test_decision_through_the_api_and_the_page_with_the_calculation_printed(file
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
     api = client_as("xinghe").get(f"/api/v1/cases/{case.number}").json()
     assert api["decision"]["damages_calculation"]["result"]["total"] == "43000.00"
+
+
+def test_a_malformed_stated_award_beside_a_calculation_is_a_field_error(file_case, demo):  # noqa: ANN001
+    case, officer = _investigating(file_case, demo)
+    with pytest.raises(InvalidInput) as exc:
+        services.decide(actor=officer, case=case, infringement_found=True, legal_basis="《商标法》第六十三条",
+                        damages="abc", damages_calculation={"actual_loss": "50000"})
+    assert exc.value.errors["damages"] == ["金额格式有误"]
