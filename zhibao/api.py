@@ -71,6 +71,7 @@ def unauthenticated(request, exc: AuthenticationError):  # noqa: ANN001, ANN201
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+api.add_router("/v1/credit", credit_router)  # first: agencies' checks are the busiest route, resolved in order
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/rights", rights_router)
@@ -84,5 +85,4 @@ api.add_router("/v1/public", takedown_public_router)
 api.add_router("/v1/cases", cases_people_router)  # first: /cases/drafts is not a case number
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/public", cases_public_router)
-api.add_router("/v1/credit", credit_router)
 api.add_router("/v1/fairs", fairs_router)

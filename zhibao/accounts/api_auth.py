@@ -8,18 +8,47 @@ scopes: endpoints call ``require_scope``.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
+from django.db import connection
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from zhibao.accounts import context
-from zhibao.accounts.models import ApiToken, ApiTokenUse
+from zhibao.accounts.models import ApiToken, ApiTokenUse, User
 from zhibao.accounts.services import hash_token
 from zhibao.core.errors import Forbidden
+from zhibao.core.rawrows import Columns
 
 #: "Last used" is shown to the token's owner to the minute; every call is in ApiTokenUse anyway, so the token
 #: row is rewritten at most once a minute instead of on every call (a hot row all workers would contend for).
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@cache
+def _token_query() -> tuple[str, Columns, Columns, Columns]:
+    """Token, its user and the user's organisation in one indexed join (every API call runs it)."""
+    token, user = Columns(ApiToken, "t"), Columns(User, "u")
+    org = Columns(User._meta.get_field("organisation").related_model, "o")
+    sql = (f"SELECT {token.sql()}, {user.sql()}, {org.sql()} FROM {token.table} "  # noqa: S608 - names from models
+           f"JOIN {user.table} ON u.id = t.user_id LEFT JOIN {org.table} ON o.id = u.organisation_id "
+           "WHERE t.key_hash = %s")
+    return sql, token, user, org
+
+
+def token_with_user(raw: str) -> ApiToken | None:
+    """The token whose hash matches ``raw``, with ``user`` and ``user.organisation`` loaded, or None."""
+    sql, token_cols, user_cols, org_cols = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hash_token(raw)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    api_token = token_cols.load(row)
+    user = user_cols.load(row, len(token_cols))
+    user.organisation = org_cols.load(row, len(token_cols) + len(user_cols))
+    api_token.user = user
+    return api_token
 
 
 class TokenAuth(HttpBearer):
@@ -28,8 +57,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):  # noqa: ANN001, ANN201
         if not token.startswith("zb_"):
             return None
-        api_token = ApiToken.objects.select_related("user", "user__organisation").filter(
-            key_hash=hash_token(token)).first()
+        api_token = token_with_user(token)
         if api_token is None or not api_token.is_active or not api_token.user.is_active:
             return None
         now = timezone.now()

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from zhibao.core.errors import Forbidden, InvalidInput, ServiceError
-from zhibao.credit.models import MEASURE_ALIASES, CreditCheck, Listing, Measure
+from zhibao.core.rawrows import Columns
+from zhibao.credit.models import MEASURE_ALIASES, CreditCheck, Listing, ListingDecision, ListType, Measure
 from zhibao.law import uscc as uscc_lib
 from zhibao.orgs.models import Organisation
 
@@ -47,13 +49,25 @@ def _throttle(actor, token, n: int, now: dt.datetime) -> None:  # noqa: ANN001
     """
     limit = settings.ZHIBAO_CREDIT_CHECK_RATE
     since = now - dt.timedelta(seconds=60)
-    recent = CreditCheck.objects.filter(at__gt=since, **({"token": token} if token else {"user": actor, "token": None}))
-    used = recent.count()
+    used = _used_in_window(actor, token, since, limit + 1)
     if used + n > limit:
+        recent = CreditCheck.objects.filter(at__gt=since,
+                                            **({"token": token} if token else {"user": actor, "token": None}))
         oldest = recent.order_by("at").values_list("at", flat=True).first() or now
         retry_after = max(1, int((oldest - since).total_seconds()) + 1)
         raise RateLimited(f"查询过于频繁：每分钟最多 {limit} 个代码（最近一分钟已查询 {used} 个）",
                           retry_after=retry_after, limit=limit)
+
+
+def _used_in_window(actor, token, since: dt.datetime, cap: int) -> int:  # noqa: ANN001
+    """Checks logged since ``since`` for this token (or this user's session calls), counted up to ``cap``: the
+    index is walked no further than the limit needs, however busy the token is."""
+    table = connection.ops.quote_name(CreditCheck._meta.db_table)
+    who = "token_id = %s" if token else "user_id = %s AND token_id IS NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {who} AND at > %s LIMIT %s) recent",  # noqa: S608
+                       [token.pk if token else actor.pk, connection.ops.adapt_datetimefield_value(since), cap])
+        return cursor.fetchone()[0]
 
 
 def _agency_name(actor) -> str:  # noqa: ANN001
@@ -69,14 +83,57 @@ def _listing_row(listing: Listing, decision_no: str) -> dict:
             "measures": list(listing.list_type.measures)}
 
 
+@cache
+def _queries() -> tuple[Columns, str, Columns, Columns, str, str]:
+    """The three look-ups of a check, written once from the models' metadata (see ``zhibao.core.rawrows``)."""
+    qn = connection.ops.quote_name
+    org = Columns(Organisation, "o")
+    listing, ltype = Columns(Listing, "l"), Columns(ListType, "t")
+    decision = ListingDecision._meta.db_table
+    orgs = f"SELECT {org.sql()} FROM {org.table} WHERE o.uscc IN "  # noqa: S608 - names from the models
+    listings = (f"SELECT {listing.sql()}, {ltype.sql()} FROM {listing.table} "  # noqa: S608
+                f"JOIN {ltype.table} ON t.id = l.list_type_id "
+                "WHERE l.status = %s AND l.start_on <= %s AND l.end_on >= %s AND l.organisation_id IN ")
+    # superseded decisions are skipped in Python: "superseded_by_id IS NULL" in SQL made SQLite walk the unique
+    # index of every current decision in the country instead of this listing's few rows
+    decisions = f"SELECT listing_id, decision_no, superseded_by_id FROM {qn(decision)} WHERE listing_id IN "  # noqa: S608
+    return org, orgs, listing, ltype, listings, decisions
+
+
+def _in_list(sql: str, values: list, tail: str = "") -> tuple[str, list]:
+    return f"{sql}({', '.join(['%s'] * len(values))}){tail}", values
+
+
+def _organisations(codes: set[str]) -> dict[str, Organisation]:
+    org, orgs_sql, *_ = _queries()
+    with connection.cursor() as cursor:
+        cursor.execute(*_in_list(orgs_sql, sorted(codes)))
+        found = [org.load(row) for row in cursor.fetchall()]
+    return {o.uscc: o for o in found}
+
+
 def _in_force(today: dt.date, orgs: list[Organisation]) -> dict[int, list[dict]]:
+    """Published listings in force today, newest proposal first (the model's order), each with its current
+    (not superseded) decision number."""
     rows: dict[int, list[dict]] = defaultdict(list)
-    listings = (Listing.objects.filter(organisation__in=orgs, status=Listing.Status.PUBLISHED, start_on__lte=today,
-                                       end_on__gte=today)
-                .select_related("list_type").prefetch_related("decisions"))
+    if not orgs:
+        return rows
+    _, _, listing_cols, type_cols, listings_sql, decisions_sql = _queries()
+    day = connection.ops.adapt_datefield_value(today)
+    with connection.cursor() as cursor:
+        sql, params = _in_list(listings_sql, [o.pk for o in orgs], " ORDER BY l.proposed_at DESC, l.id DESC")
+        cursor.execute(sql, [Listing.Status.PUBLISHED, day, day, *params])
+        listings = []
+        for row in cursor.fetchall():
+            listing = listing_cols.load(row)
+            listing.list_type = type_cols.load(row, len(listing_cols))
+            listings.append(listing)
+        current: dict[int, str] = {}
+        if listings:  # decisions in the model's order (decided_at, id): the last one standing is current
+            cursor.execute(*_in_list(decisions_sql, [x.pk for x in listings], " ORDER BY decided_at, id"))
+            current = {listing_id: no for listing_id, no, superseded_by in cursor.fetchall() if superseded_by is None}
     for listing in listings:
-        current = [d for d in listing.decisions.all() if d.superseded_by_id is None]
-        rows[listing.organisation_id].append(_listing_row(listing, current[-1].decision_no if current else ""))
+        rows[listing.organisation_id].append(_listing_row(listing, current.get(listing.pk, "")))
     return rows
 
 
@@ -109,7 +166,7 @@ def check_many(*, actor, codes: list[str], measure: str = "", purpose: str = "",
         raise InvalidInput(errors, message="统一社会信用代码校验未通过")
     when = now or timezone.now()
     _throttle(actor, token, len(codes), when)
-    orgs = {o.uscc: o for o in Organisation.objects.filter(uscc__in=set(normalised))}
+    orgs = _organisations(set(normalised))
     listings = _in_force(timezone.localdate(when), list(orgs.values()))
     batch = uuid.uuid4() if len(codes) > 1 else None
     answers, rows = [], []

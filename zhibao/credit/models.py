@@ -334,14 +334,17 @@ class CreditCheck(models.Model):
 
     check_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey("accounts.User", null=True, related_name="+", on_delete=models.PROTECT)
-    token = models.ForeignKey("accounts.ApiToken", null=True, blank=True, related_name="+", on_delete=models.PROTECT)
+    # no single-column indexes on the three keys: the (key, at) indexes below lead with them, and every check
+    # inserts a row, so each redundant index was one more B-tree written per agency query
+    user = models.ForeignKey("accounts.User", null=True, related_name="+", on_delete=models.PROTECT, db_index=False)
+    token = models.ForeignKey("accounts.ApiToken", null=True, blank=True, related_name="+", on_delete=models.PROTECT,
+                              db_index=False)
     agency_name = models.CharField("查询单位", max_length=200)
     purpose = models.CharField("查询事由", max_length=200, blank=True)
     measure = models.CharField("措施", max_length=32, blank=True)
     uscc = models.CharField(max_length=18, db_index=True)
     organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, related_name="credit_checks",
-                                     on_delete=models.PROTECT)
+                                     on_delete=models.PROTECT, db_index=False)
     restricted = models.BooleanField(default=False)
     batch = models.UUIDField(null=True, blank=True)
 

@@ -230,3 +230,22 @@ def test_repair_proof_is_uploaded_into_the_evidence_ledger_and_citations_are_che
     deposit = Deposit.objects.get(deposit_no=app.deposit_numbers[0])
     assert deposit.depositor == demo["fangmao"] and deposit.files.get().name == "receipt.txt"
     assert "信用修复材料" in deposit.title
+
+
+def test_a_check_after_supersession_cites_the_new_decision_and_its_dates(demo, orgs, facts):  # noqa: ANN001
+    from zhibao.credit import checks  # noqa: PLC0415
+
+    listing = _published(demo, orgs, facts)
+    old = listing.current_decision
+    new = services.supersede(actor=demo["qianxinyong"], listing=listing, reasons="复核后缩短公示期",
+                             end_on="2028-12-03")
+    answer = checks.check(actor=demo["caigou"], uscc=orgs["fangmao"].uscc, measure="government_procurement",
+                          now=at("2027-01-05"))
+    (row,) = answer["listings"]
+    assert answer["restricted"] is True and answer["known"] is True
+    assert row["decision_no"] == new.decision_no != old.decision_no
+    assert (row["from"], row["until"]) == ("2026-12-03", "2028-12-03")
+    assert "government_procurement" in row["measures"]
+    after = checks.check(actor=demo["caigou"], uscc=orgs["fangmao"].uscc, measure="government_procurement",
+                         now=at("2028-12-04"))
+    assert after["restricted"] is False and after["listings"] == []

@@ -1,0 +1,64 @@
+"""Rows read by hand-written SQL come back as the same model instances the ORM would build."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from zhibao.accounts import services as accounts
+from zhibao.accounts.api_auth import token_with_user
+from zhibao.accounts.models import ApiToken, ApiTokenUse, User
+from zhibao.core.rawrows import Columns, insert
+
+pytestmark = pytest.mark.django_db
+
+
+def _select(cols: Columns, *, where: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {cols.sql()} FROM {cols.table} WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()
+
+
+def test_loaded_instance_equals_the_orm_instance_field_by_field(demo):  # noqa: ANN001
+    token, _ = accounts.issue_token(actor=demo["caigou"], name="采购核查", scopes=["credit:check"],
+                                    expires_in_days=30)
+    cols = Columns(ApiToken, "t")
+    loaded = cols.load(_select(cols, where="t.id = %s", params=[token.pk]))
+    fresh = ApiToken.objects.get(pk=token.pk)
+    for name in cols.names:
+        assert getattr(loaded, name) == getattr(fresh, name), name
+    assert loaded.scopes == ["credit:check"]  # JSON decoded, not text
+    assert loaded.created_at.tzinfo is not None and loaded.expires_at > timezone.now()  # aware datetimes
+    assert loaded._state.adding is False and loaded._state.db == "default"
+
+
+def test_an_outer_join_that_found_nothing_loads_none(demo):  # noqa: ANN001
+    token, _ = accounts.issue_token(actor=demo["caigou"], name="x", scopes=["credit:check"])
+    token_cols, user_cols = Columns(ApiToken, "t"), Columns(User, "u")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {token_cols.sql()}, {user_cols.sql()} FROM {token_cols.table} "
+                       f"LEFT JOIN {user_cols.table} ON u.id = -1 WHERE t.id = %s", [token.pk])
+        row = cursor.fetchone()
+    assert token_cols.load(row).pk == token.pk
+    assert user_cols.load(row, len(token_cols)) is None
+
+
+def test_token_lookup_loads_user_and_organisation_and_rejects_unknown_keys(demo, django_assert_num_queries):  # noqa: ANN001
+    _, raw = accounts.issue_token(actor=demo["caigou"], name="采购核查", scopes=["credit:check"])
+    found = token_with_user(raw)
+    assert found is not None and found.user == demo["caigou"]
+    assert found.user.organisation == demo["caigou"].organisation
+    with django_assert_num_queries(0):  # the relations came with the token: no further query
+        assert found.user.organisation.name == demo["caigou"].organisation.name
+    assert token_with_user(raw + "x") is None and token_with_user("zb_unknown") is None
+
+
+def test_insert_writes_a_row_the_orm_reads_back(demo):  # noqa: ANN001
+    token, _ = accounts.issue_token(actor=demo["caigou"], name="采购核查", scopes=["credit:check"])
+    at = timezone.now().replace(microsecond=123456)
+    insert(ApiTokenUse(token=token, at=at, method="GET", path="/api/v1/credit/check?uscc=x", ip="127.0.0.1",
+                       status=200))
+    use = ApiTokenUse.objects.get(token=token)
+    assert (use.at, use.method, use.path, use.ip, use.status) == (at, "GET", "/api/v1/credit/check?uscc=x",
+                                                                   "127.0.0.1", 200)
