@@ -25,6 +25,7 @@ class Columns:
         self.alias = alias
         self.fields = list(model._meta.concrete_fields)
         self.names = [f.attname for f in self.fields]
+        self._pk_index = self.fields.index(model._meta.pk)
         self._converters: dict[str, list[tuple[Any, list]]] = {}
 
     def __len__(self) -> int:
@@ -54,8 +55,7 @@ class Columns:
         """The instance held in ``row[start:start + len(self)]``, or None when its primary key is NULL (an outer
         join that found nothing)."""
         values = list(row[start:start + len(self.fields)])
-        pk_index = self.fields.index(self.model._meta.pk)
-        if values[pk_index] is None:
+        if values[self._pk_index] is None:
             return None
         connection = connections[using]
         for i, (col, converters) in enumerate(self._for(using)):
