@@ -53,6 +53,7 @@ lint: install
 
 bench: install
 	@mkdir -p docs bench/out
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 || echo "未安装 wrk：跳过闭环饱和测试行" >&2
 	@{ echo "# ZhiBao benchmarks"; echo; echo "Written by \`make bench\` on $$(date -u +%Y-%m-%dT%H:%MZ), $$(nproc) cores, $$($(BIN)/python -V)."; \
 	   echo "Every figure is measured in the same run as its named baseline."; echo; } > bench/out/benchmarks.md
 	@for b in bench/bench_*.py; do echo "== $$b" >&2; ZHIBAO_DEBUG=1 $(BIN)/python $$b >> bench/out/benchmarks.md || exit 1; echo >> bench/out/benchmarks.md; done

@@ -113,10 +113,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        # journal_size_limit: the log file is cut back to 64 MiB when it restarts, instead of keeping the size of
+        # the largest transaction ever written (a bulk import) for good
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                        "PRAGMA journal_size_limit=67108864;",
         "transaction_mode": "IMMEDIATE",
     }
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+#: Web processes checkpoint SQLite's write-ahead log from a background thread this often (0: in the committing
+#: request, SQLite's default); see zhibao.core.sqlite_checkpoint
+ZHIBAO_SQLITE_CHECKPOINT_MS = env_int("ZHIBAO_SQLITE_CHECKPOINT_MS", 1000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

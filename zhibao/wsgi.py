@@ -6,6 +6,9 @@ some 400,000 container objects for its whole life (route tables, pinyin and holi
 the freeze, each full collection walks all of them and stalls whichever request triggered it for 150 ms or more —
 the main source of tail latency on the agency credit check. Freezing is the pattern CPython documents for
 pre-fork servers; nothing frozen is ever freed, which is right for objects meant to live as long as the process.
+
+With SQLite, write-ahead-log checkpoints move from the committing request to a background thread
+(``zhibao.core.sqlite_checkpoint``).
 """
 
 import gc
@@ -25,4 +28,13 @@ def _load_and_freeze() -> None:
     gc.freeze()
 
 
+def _start_checkpointer() -> None:
+    from django.conf import settings  # noqa: PLC0415 - only after Django is set up
+
+    from zhibao.core import sqlite_checkpoint  # noqa: PLC0415
+
+    sqlite_checkpoint.start(settings.DATABASES["default"], settings.ZHIBAO_SQLITE_CHECKPOINT_MS / 1000)
+
+
+_start_checkpointer()
 _load_and_freeze()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema, Status
 
-from zhibao.accounts.api_auth import require_scope
+from zhibao.accounts.api_auth import require_scope, token_use_written_by_caller
 from zhibao.core.errors import Forbidden, InvalidInput
 from zhibao.core.schemas import StrictSchema
 from zhibao.credit import checks, selectors, services
@@ -44,15 +44,18 @@ class BatchOut(Schema):
 @router.get("/check", response=CheckOut, summary="联合惩戒核查：按统一社会信用代码查询某项措施是否受限（每次留痕）")
 def check(request, uscc: str, measure: str = "", purpose: str = ""):  # noqa: ANN001, ANN201
     require_scope(request, "credit:check")
-    return checks.check(actor=request.user, uscc=uscc, measure=measure, purpose=purpose,
-                        token=getattr(request, "api_token", None))
+    with token_use_written_by_caller(request) as also_write:
+        return checks.check(actor=request.user, uscc=uscc, measure=measure, purpose=purpose,
+                            token=getattr(request, "api_token", None), also_write=also_write)
 
 
 @router.post("/check/batch", response=BatchOut, summary="批量核查（每次最多 1000 个代码）")
 def check_batch(request, payload: BatchIn):  # noqa: ANN001, ANN201
     require_scope(request, "credit:check")
-    results = checks.check_many(actor=request.user, codes=payload.uscc, measure=payload.measure,
-                                purpose=payload.purpose, token=getattr(request, "api_token", None))
+    with token_use_written_by_caller(request) as also_write:
+        results = checks.check_many(actor=request.user, codes=payload.uscc, measure=payload.measure,
+                                    purpose=payload.purpose, token=getattr(request, "api_token", None),
+                                    also_write=also_write)
     return {"count": len(results), "restricted": sum(r["restricted"] for r in results), "results": results}
 
 

@@ -3,7 +3,8 @@
 Every answer is logged as a ``CreditCheck`` (agency, purpose, measure, what was answered) and shown to the
 entity ("谁查询了我的信用"). An unknown but valid code answers ``known: false, restricted: false`` — not
 404 — so a caller cannot mistake "not found" for "clean" or the other way round. Hot path: one indexed
-query for the organisations, one for their listings, one insert for the log.
+query for the organisations, one for their listings, and one write transaction for the log and the API call's
+token-use row.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from zhibao.core.errors import Forbidden, InvalidInput, ServiceError
-from zhibao.core.rawrows import Columns
+from zhibao.core.rawrows import Columns, insert
 from zhibao.credit.models import MEASURE_ALIASES, CreditCheck, Listing, ListingDecision, ListType, Measure
 from zhibao.law import uscc as uscc_lib
 from zhibao.orgs.models import Organisation
@@ -146,8 +149,9 @@ def _answer(code: str, org: Organisation | None, listings: list[dict], measure: 
 
 
 def check_many(*, actor, codes: list[str], measure: str = "", purpose: str = "", token=None,  # noqa: ANN001
-               now: dt.datetime | None = None) -> list[dict]:
-    """Answer for each code (order kept); invalid codes → 400 naming each failed check."""
+               now: dt.datetime | None = None, also_write: Sequence[Model] = ()) -> list[dict]:
+    """Answer for each code (order kept); invalid codes → 400 naming each failed check. ``also_write``: audit rows
+    (the API call's token use) inserted in the same transaction as the check log."""
     if not actor.has_perm("credit.check"):
         raise Forbidden("只有联合惩戒成员单位和信用管理人员可以核查信用")
     if not codes:
@@ -177,7 +181,7 @@ def check_many(*, actor, codes: list[str], measure: str = "", purpose: str = "",
         check_id = uuid.uuid4()
         rows.append((check_id, *common, code, org.pk if org else None, restricted))
         answers.append({**body, "checked_at": when.isoformat(), "check_id": str(check_id)})
-    _insert_logs(rows, when=when, batch=batch)
+    _insert_logs(rows, when=when, batch=batch, also_write=also_write)
     return answers
 
 
@@ -191,7 +195,8 @@ def _uuid(value: uuid.UUID | None) -> object:
     return value if connection.features.has_native_uuid_field else value.hex
 
 
-def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | None) -> None:
+def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | None,
+                 also_write: Sequence[Model] = ()) -> None:
     """One multi-row INSERT per 500 rows: ``bulk_create`` spent most of a 1,000-code batch building instances
     and compiling per-field SQL."""
     table = connection.ops.quote_name(CreditCheck._meta.db_table)
@@ -204,8 +209,11 @@ def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | Non
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_LOG_COLUMNS)) + ")"] * len(chunk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders}",  # noqa: S608 - names from the model
                            [value for row in chunk for value in row])
+        for instance in also_write:
+            insert(instance)
 
 
 def check(*, actor, uscc: str, measure: str = "", purpose: str = "", token=None,  # noqa: ANN001
-          now: dt.datetime | None = None) -> dict:
-    return check_many(actor=actor, codes=[uscc], measure=measure, purpose=purpose, token=token, now=now)[0]
+          now: dt.datetime | None = None, also_write: Sequence[Model] = ()) -> dict:
+    return check_many(actor=actor, codes=[uscc], measure=measure, purpose=purpose, token=token, now=now,
+                      also_write=also_write)[0]

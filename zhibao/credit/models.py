@@ -342,7 +342,7 @@ class CreditCheck(models.Model):
     agency_name = models.CharField("查询单位", max_length=200)
     purpose = models.CharField("查询事由", max_length=200, blank=True)
     measure = models.CharField("措施", max_length=32, blank=True)
-    uscc = models.CharField(max_length=18, db_index=True)
+    uscc = models.CharField(max_length=18)  # no index: nothing looks a check up by code; one B-tree less per check
     organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, related_name="credit_checks",
                                      on_delete=models.PROTECT, db_index=False)
     restricted = models.BooleanField(default=False)

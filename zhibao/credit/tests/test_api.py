@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from zhibao.accounts import services as accounts
+from zhibao.accounts.models import ApiTokenUse
 from zhibao.credit.models import CreditCheck, Listing
 from zhibao.law import uscc as uscc_lib
 
@@ -50,6 +51,19 @@ def test_invalid_code_is_400_naming_the_failed_check(demo):  # noqa: ANN001
     assert r.status_code == 400
     assert "校验码" in r.json()["errors"]["uscc"][0]
     assert not CreditCheck.objects.exists()
+
+
+def test_a_token_check_writes_its_token_use_with_the_check_log_and_a_refused_one_still_logs_its_status(demo):  # noqa: ANN001
+    code = uscc_lib.make_uscc("91110105MA7000001")
+    client = _token(demo["caigou"])
+    assert client.get("/api/v1/credit/check", {"uscc": code}).status_code == 200
+    assert client.post("/api/v1/credit/check/batch", json.dumps({"uscc": [code, code]}),
+                       content_type="application/json").status_code == 200
+    assert client.get("/api/v1/credit/check", {"uscc": code[:17] + "?"}).status_code == 400
+    uses = list(ApiTokenUse.objects.order_by("pk").values_list("path", "status"))
+    assert [(path.split("?")[0], status) for path, status in uses] == [
+        ("/api/v1/credit/check", 200), ("/api/v1/credit/check/batch", 200), ("/api/v1/credit/check", 400)]
+    assert CreditCheck.objects.count() == 3
 
 
 def test_unknown_measure_is_400(demo, orgs):  # noqa: ANN001
