@@ -32,7 +32,7 @@ install: $(BIN)/zhibao
 
 run: install
 	ZHIBAO_DEBUG=$${ZHIBAO_DEBUG:-1} $(BIN)/zhibao migrate --noinput
-	ZHIBAO_DEBUG=$${ZHIBAO_DEBUG:-1} $(BIN)/zhibao demo load
+	ZHIBAO_DEBUG=$${ZHIBAO_DEBUG:-1} $(BIN)/zhibao demo load --url http://$(HOST):$(PORT)
 	ZHIBAO_DEBUG=$${ZHIBAO_DEBUG:-1} $(BIN)/zhibao runserver $(HOST):$(PORT)
 
 demo: install

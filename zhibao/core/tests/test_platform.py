@@ -91,3 +91,17 @@ def test_demo_load_is_idempotent(demo):  # noqa: ANN001
     from zhibao.accounts.models import User
 
     assert (Organisation.objects.count(), Right.objects.count(), User.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_command_prints_the_address_it_is_given(demo, settings):  # noqa: ANN001
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", "load", "--url", "http://127.0.0.1:8123", stdout=out)
+    assert "打开 http://127.0.0.1:8123 " in out.getvalue() and "8000" not in out.getvalue()
+    settings.ZHIBAO_SITE_URL = "https://ip.example.gov.cn"
+    call_command("demo", "load", stdout=(out := StringIO()))
+    assert "打开 https://ip.example.gov.cn " in out.getvalue()

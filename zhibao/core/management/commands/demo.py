@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # noqa: ANN001
         parser.add_argument("action", choices=["load"])
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--url", default="", help="服务地址（默认 ZHIBAO_SITE_URL；make run 传入实际端口）")
 
     def handle(self, *args, **options):  # noqa: ANN002, ANN003
         users = demo.load()
@@ -25,4 +26,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {password}）："))
         for _spec, user in users:
             self.stdout.write(f"  {user.username:<14} {user.role_label:<12} {user.display_name}")
-        self.stdout.write("打开 http://127.0.0.1:8000 ，用以上任一账户登录。")
+        self.stdout.write(f"打开 {options['url'] or settings.ZHIBAO_SITE_URL} ，用以上任一账户登录。")
