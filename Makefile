@@ -51,12 +51,22 @@ lint: install
 	$(BIN)/mypy zhibao/law zhibao/ledger zhibao/similarity
 	$(BIN)/lint-imports
 
+# PostgreSQL rows of `make bench` (cases and credit check) run in a scratch database created and dropped here
+BENCH_PG_ADMIN ?= postgresql://postgres@127.0.0.1:5432/postgres
+BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/zhibao_bench
+
 bench: install
 	@mkdir -p docs bench/out
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 || echo "未安装 wrk：跳过闭环饱和测试行" >&2
 	@{ echo "# ZhiBao benchmarks"; echo; echo "Written by \`make bench\` on $$(date -u +%Y-%m-%dT%H:%MZ), $$(nproc) cores, $$($(BIN)/python -V)."; \
 	   echo "Every figure is measured in the same run as its named baseline."; echo; } > bench/out/benchmarks.md
 	@for b in bench/bench_*.py; do echo "== $$b" >&2; ZHIBAO_DEBUG=1 $(BIN)/python $$b >> bench/out/benchmarks.md || exit 1; echo >> bench/out/benchmarks.md; done
+	@if psql "$(BENCH_PG_ADMIN)" -qc "select 1" >/dev/null 2>&1; then \
+	  for b in bench/bench_cases.py bench/bench_credit.py; do echo "== $$b (PostgreSQL)" >&2; \
+	    psql "$(BENCH_PG_ADMIN)" -qc "DROP DATABASE IF EXISTS zhibao_bench" -c "CREATE DATABASE zhibao_bench" >/dev/null || exit 1; \
+	    DATABASE_URL=$(BENCH_PG_URL) ZHIBAO_DEBUG=1 $(BIN)/python $$b >> bench/out/benchmarks.md || exit 1; echo >> bench/out/benchmarks.md; done; \
+	  psql "$(BENCH_PG_ADMIN)" -qc "DROP DATABASE IF EXISTS zhibao_bench" >/dev/null; \
+	else echo "PostgreSQL 不可用（$(BENCH_PG_ADMIN)）：跳过 PostgreSQL 基准" >&2; fi
 	@mv bench/out/benchmarks.md docs/benchmarks.md
 	@echo "已写入 docs/benchmarks.md"
 

@@ -214,9 +214,9 @@ def main() -> None:  # noqa: PLR0915 - one linear run: populate, serve, measure,
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-    print("## Credit check (`credit/check`) on gunicorn\n")
-    print(f"{a.orgs:,} organisations, {a.listings:,} published listings, "
-          f"{'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite (WAL)'}; gunicorn {a.workers} sync workers "
+    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite (WAL)"
+    print(f"## Credit check (`credit/check`) on gunicorn, {database}\n")
+    print(f"{a.orgs:,} organisations, {a.listings:,} published listings, {database}; gunicorn {a.workers} sync workers "
           f"on loopback; {a.clients} clients, each with its own `credit:check` token at the default rate limit; "
           f"random codes (a third listed, a third clean, a third unknown); every check writes its log row and its "
           f"token-use row, as in production. Populated in {data['seconds']:.0f} s. "

@@ -65,10 +65,12 @@ def _throttle(actor, token, n: int, now: dt.datetime) -> None:  # noqa: ANN001
 def _used_in_window(actor, token, since: dt.datetime, cap: int) -> int:  # noqa: ANN001
     """Checks logged since ``since`` for this token (or this user's session calls), counted up to ``cap``: the
     index is walked no further than the limit needs, however busy the token is."""
-    table = connection.ops.quote_name(CreditCheck._meta.db_table)
-    who = "token_id = %s" if token else "user_id = %s AND token_id IS NULL"
+    qn, meta = connection.ops.quote_name, CreditCheck._meta
+    table = qn(meta.db_table)
+    token_col, user_col, at_col = (qn(meta.get_field(name).column) for name in ("token", "user", "at"))
+    who = f"{token_col} = %s" if token else f"{user_col} = %s AND {token_col} IS NULL"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {who} AND at > %s LIMIT %s) recent",  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {who} AND {at_col} > %s LIMIT %s) recent",  # noqa: S608
                        [token.pk if token else actor.pk, connection.ops.adapt_datetimefield_value(since), cap])
         return cursor.fetchone()[0]
 
@@ -185,8 +187,9 @@ def check_many(*, actor, codes: list[str], measure: str = "", purpose: str = "",
     return answers
 
 
-_LOG_COLUMNS = ("check_id", "user_id", "token_id", "agency_name", "purpose", "measure", "uscc", "organisation_id",
-                "restricted", "at", "batch")
+#: the check log's fields in the order ``check_many`` builds its rows (columns come from the model's metadata)
+_LOG_FIELDS = ("check_id", "user", "token", "agency_name", "purpose", "measure", "uscc", "organisation",
+               "restricted", "at", "batch")
 
 
 def _uuid(value: uuid.UUID | None) -> object:
@@ -200,13 +203,13 @@ def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | Non
     """One multi-row INSERT per 500 rows: ``bulk_create`` spent most of a 1,000-code batch building instances
     and compiling per-field SQL."""
     table = connection.ops.quote_name(CreditCheck._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _LOG_COLUMNS)
+    columns = ", ".join(connection.ops.quote_name(CreditCheck._meta.get_field(f).column) for f in _LOG_FIELDS)
     tail = (connection.ops.adapt_datetimefield_value(when), _uuid(batch))
     values = [(_uuid(row[0]), *row[1:], *tail) for row in rows]
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(values), 500):
             chunk = values[start:start + 500]
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_LOG_COLUMNS)) + ")"] * len(chunk))
+            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_LOG_FIELDS)) + ")"] * len(chunk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders}",  # noqa: S608 - names from the model
                            [value for row in chunk for value in row])
         for instance in also_write:
