@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -164,6 +165,31 @@ def platform_queue(request, status: str = "pending", limit: int = 100, offset: i
     data = page_of(selectors.queue(actor=request.user, status=status), limit, offset, lambda i: i)
     data["items"] = [_item(i) for i in selectors.mark_flags(data["items"])]
     return data
+
+
+class QueuePageOut(Schema):
+    count: int
+    count_capped: bool
+    next_cursor: str
+    prev_cursor: str
+    items: list[ItemOut]
+
+
+@router.get("/queue/page", response=QueuePageOut,
+            summary="平台待处理队列，按游标分页（任意深度都是索引查找；count 最多数到 1000，超过时 count_capped 为 true）")
+def platform_queue_page(request, status: str = "pending", after: str = "", before: str = "",  # noqa: ANN001, ANN201
+                        limit: int = 100):
+    """The queue as the platform's page shows it: ``next_cursor`` → ``after``, ``prev_cursor`` → ``before``. At
+    100,000 open items an OFFSET page walks every row before it and the exact count walks them all; prefer this
+    to ``/queue`` for pulling a large queue."""
+    require_scope(request, PLATFORM)
+    if limit < 1 or limit > settings.ZHIBAO_API_PAGE_MAX:
+        raise InvalidInput({"limit": [f"limit 应在 1 到 {settings.ZHIBAO_API_PAGE_MAX} 之间"]})
+    if status and status not in NoticeItem.Status.values:
+        raise InvalidInput({"status": [f"未知的状态：{status}（可选：{', '.join(NoticeItem.Status.values)}）"]})
+    page = selectors.queue_page(actor=request.user, status=status, after=after, before=before, size=limit)
+    return {"count": page.count, "count_capped": page.count_capped, "next_cursor": page.next_cursor,
+            "prev_cursor": page.prev_cursor, "items": [_item(i) for i in page.items]}
 
 
 @router.post("/listings", response={201: list[int]}, summary="登记/更新平台商品（同时检测重新上架）")

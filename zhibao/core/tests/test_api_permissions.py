@@ -97,6 +97,7 @@ MATRIX = {
     ("GET", "/api/v1/takedown/notices"): lambda u: 200,
     ("GET", "/api/v1/takedown/notices/{notice_id}"): lambda u: 200 if _sees_notice(u) else 404,
     ("GET", "/api/v1/takedown/queue"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("GET", "/api/v1/takedown/queue/page"): lambda u: 200 if u.username == "jinggou" else 404,
     ("POST", "/api/v1/takedown/listings"): lambda u: 201 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/metrics"): lambda u: 200 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/export"): lambda u: 200 if u.username == "jinggou" else 404,

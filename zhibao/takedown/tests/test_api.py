@@ -76,6 +76,36 @@ def test_platform_pulls_queue_and_posts_measures_and_another_platform_gets_404(d
     assert other.get("/api/v1/takedown/queue").json()["count"] == 0
 
 
+def test_the_queue_pages_by_cursor_through_every_item_once_and_back(demo, orgs, notice_body):  # noqa: ANN001
+    _post(_bearer(demo["xinghe"], ["takedown:notices"]), "/api/v1/takedown/notices", notice_body(5))
+    jinggou = _bearer(demo["jinggou"], ["takedown:platform"])
+    everything = [i["id"] for i in jinggou.get("/api/v1/takedown/queue", {"limit": 100}).json()["items"]]
+    assert len(everything) == 6  # the demo notice's listing and the five just filed
+    seen, pages, after = [], [], ""
+    while True:
+        page = jinggou.get("/api/v1/takedown/queue/page", {"limit": 2, "after": after}).json()
+        assert page["count"] == 6 and page["count_capped"] is False
+        pages.append(page)
+        seen += [i["id"] for i in page["items"]]
+        if not page["next_cursor"]:
+            break
+        after = page["next_cursor"]
+    assert seen == everything and len(pages) == 3  # the offset queue's order, each item once
+    back = jinggou.get("/api/v1/takedown/queue/page", {"limit": 2, "before": pages[2]["prev_cursor"]}).json()
+    assert [i["id"] for i in back["items"]] == everything[2:4]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"after": "nonsense"}, "cursor"),
+    ({"after": "x", "before": "y"}, "cursor"),
+    ({"limit": 0}, "limit"),
+    ({"status": "vanished"}, "status"),
+])
+def test_a_bad_queue_page_request_is_400_naming_the_field(demo, params, field):  # noqa: ANN001
+    r = _bearer(demo["jinggou"], ["takedown:platform"]).get("/api/v1/takedown/queue/page", params)
+    assert r.status_code == 400 and field in r.json()["errors"]
+
+
 def test_served_receipt_twice_is_idempotent(demo, notice_body):  # noqa: ANN001
     jinggou = _bearer(demo["jinggou"], ["takedown:platform"])
     item_id = NoticeItem.objects.get(listing__listing_id="JG-100001").pk
