@@ -192,6 +192,47 @@ def platform_queue_page(request, status: str = "pending", after: str = "", befor
             "prev_cursor": page.prev_cursor, "items": [_item(i) for i in page.items]}
 
 
+class RelistFlagOut(Schema):
+    id: int
+    listing_id: str
+    title: str
+    matches_listing_id: str
+    matched_on: str
+    created_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    confirmed_by: str | None
+    confirm_note: str
+
+
+def _flag(flag) -> dict:  # noqa: ANN001
+    return {"id": flag.pk, "listing_id": flag.listing.listing_id, "title": flag.listing.title,
+            "matches_listing_id": flag.fingerprint.listing.listing_id, "matched_on": flag.matched_on,
+            "created_at": flag.created_at, "confirmed_at": flag.confirmed_at,
+            "confirmed_by": flag.confirmed_by.display_name if flag.confirmed_by else None,
+            "confirm_note": flag.confirm_note}
+
+
+@router.get("/relist-flags", response=Page[RelistFlagOut],
+            summary="本平台商品的重新上架标记（confirmed=false 只看待确认的）")
+def relist_flags(request, confirmed: bool | None = None, limit: int = 50, offset: int = 0):  # noqa: ANN001, ANN201
+    require_scope(request, PLATFORM)
+    selectors.platform_of(request.user)  # 404 for anyone who operates no platform
+    return page_of(selectors.relist_flags_for(actor=request.user, confirmed=confirmed), limit, offset, _flag)
+
+
+class RelistConfirmIn(StrictSchema):
+    note: str = ""
+
+
+@router.post("/relist-flags/{flag_id}/confirm", response=RelistFlagOut,
+             summary="平台确认重新上架（记入经营者信用档案；重复确认不产生新记录）")
+def confirm_relist_flag(request, flag_id: int, payload: RelistConfirmIn):  # noqa: ANN001, ANN201
+    require_scope(request, PLATFORM)
+    flag = selectors.get_relist_flag(actor=request.user, pk=flag_id)
+    flag = services.confirm_relisting(actor=request.user, flag=flag, note=payload.note[:2000])
+    return _flag(selectors.relist_flags_for(actor=request.user).get(pk=flag.pk))
+
+
 @router.post("/listings", response={201: list[int]}, summary="登记/更新平台商品（同时检测重新上架）")
 def register_listings(request, payload: list[ListingIn]):  # noqa: ANN001, ANN201
     require_scope(request, PLATFORM)

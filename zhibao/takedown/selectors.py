@@ -359,6 +359,16 @@ def get_listing(*, actor: User, pk: int) -> Listing:
     return listing
 
 
+def relist_flags_for(*, actor: User, confirmed: bool | None = None) -> QuerySet[RelistFlag]:
+    """The relisting flags on the listings of the platform ``actor`` operates, newest first (none for others:
+    only the platform decides whether a flagged listing is a relisted copy)."""
+    flags = (RelistFlag.objects.filter(listing__platform__in=platforms_operated_by(actor))
+             .select_related("listing", "fingerprint__listing", "confirmed_by").order_by("-created_at", "-id"))
+    if confirmed is not None:
+        flags = flags.filter(confirmed_at__isnull=not confirmed)
+    return flags
+
+
 def get_relist_flag(*, actor: User, pk: int) -> RelistFlag:
     """A relisting flag, for whoever may see its listing's page (the platform's operators and staff)."""
     flag = RelistFlag.objects.select_related("listing__platform", "listing__shop").filter(pk=pk).first()

@@ -98,6 +98,9 @@ MATRIX = {
     ("GET", "/api/v1/takedown/notices/{notice_id}"): lambda u: 200 if _sees_notice(u) else 404,
     ("GET", "/api/v1/takedown/queue"): lambda u: 200 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/queue/page"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("GET", "/api/v1/takedown/relist-flags"): lambda u: 200 if u.username == "jinggou" else 404,
+    ("POST", "/api/v1/takedown/relist-flags/{flag_id}/confirm"):
+        lambda u: 200 if u.username == "jinggou" else (403 if u.role in STAFF else 404),
     ("POST", "/api/v1/takedown/listings"): lambda u: 201 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/metrics"): lambda u: 200 if u.username == "jinggou" else 404,
     ("GET", "/api/v1/takedown/export"): lambda u: 200 if u.username == "jinggou" else 404,
@@ -266,6 +269,18 @@ def _item_act(user, who: str, ok: int) -> int:  # noqa: ANN001
     return 403 if _sees_item(user) else 404
 
 
+def _relist_flag(item):  # noqa: ANN001, ANN202
+    """A relisting flag on 京购's platform: a copy of the demo notice's listing under a new id."""
+    from zhibao.takedown.models import Fingerprint, Listing, RelistFlag
+
+    listing = item.listing
+    fingerprint = Fingerprint.objects.create(platform=listing.platform, listing=listing, item=item,
+                                             title_key="matrix", seller_key="matrix")
+    copy = Listing.objects.create(platform=listing.platform, shop=listing.shop, listing_id="MATRIX-R1",
+                                  title=listing.title)
+    return RelistFlag.objects.create(listing=copy, fingerprint=fingerprint, matched_on="标题")
+
+
 def _schema_operations() -> set[tuple[str, str]]:
     from zhibao.api import api
 
@@ -298,6 +313,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
     power = accounts.grant_power_of_attorney(actor=demo["xinghe"], agent=demo["daili"], principal=xinghe_org,
                                              scope="notices")
     td_item = NoticeItem.objects.get(listing__listing_id="JG-100001")
+    relist_flag = _relist_flag(td_item)
     from zhibao.cases.demo import DEMO_OPEN_TITLE
     from zhibao.cases.models import Case
 
@@ -321,6 +337,7 @@ def test_every_role_gets_the_expected_status_on_every_endpoint(demo, orgs, clien
         client = client_as(user.username)
         params = {"deposit_no": deposit.deposit_no, "token_id": token.pk, "org_id": xinghe_org.pk, "right_id": right.pk, "power_id": power.pk, "channel": "court",
                   "item_id": td_item.pk, "notice_id": td_item.notice_id, "number": case_number,
+                  "flag_id": relist_flag.pk,
                   "alert_id": mon_alert.pk, "watch_list_id": mon_alert.watch_list_id,
 
                   "listing_id": credit_listing.pk, "repair_id": repair.pk,
@@ -510,6 +527,8 @@ def _body(method: str, template: str, n: int, xinghe_org, orgs) -> dict | None: 
         return [{"listing_id": f"P-{n}", "title": f"平台商品 {n}", "shop_id": "p"}]  # type: ignore[return-value]
     if template == "/api/v1/takedown/items/{item_id}/measure":
         return {"measure": "remove"}
+    if template == "/api/v1/takedown/relist-flags/{flag_id}/confirm":
+        return {"note": f"矩阵确认 {n}"}
     if template == "/api/v1/takedown/items/{item_id}/counter-notice":
         return {"statement": "本店商品为正品，附进货凭证。", "deposit_nos": []}
     if template == "/api/v1/takedown/items/{item_id}/extend":

@@ -107,3 +107,37 @@ def test_a_confirmed_relisting_records_a_fact_once(demo, orgs, platform, client_
     assert client_as("xinghe").post(f"/takedown/relist-flags/{flag.pk}/confirm/").status_code == 404
     assert 'data-testid="relist-confirmed"' in client_as("jinggou").get(
         f"/takedown/listings/{flag.listing_id}/").content.decode()
+
+
+def test_the_platform_lists_and_confirms_relisting_flags_over_the_api(demo, orgs, platform):  # noqa: ANN001
+    import json
+
+    from django.test import Client
+
+    from zhibao.accounts import services as accounts
+
+    item = _notice(demo, orgs, platform, 1).items.get()
+    services.decide(actor=demo["jinggou"], item=item, measure="remove")
+    services.register_listings(actor=demo["jinggou"], platform=platform, listings=[
+        {"listing_id": "R-1b", "title": "星河音箱 第1款 型号7", "shop_id": "shop-x", "seller_uscc": orgs["fangmao"].uscc}])
+    _, raw = accounts.issue_token(actor=demo["jinggou"], name="平台", scopes=["takedown:platform"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    pending = api.get("/api/v1/takedown/relist-flags", {"confirmed": "false"}).json()
+    assert pending["count"] == 1
+    flag = pending["items"][0]
+    assert flag["listing_id"] == "R-1b" and flag["confirmed_at"] is None and flag["matches_listing_id"]
+    url = f"/api/v1/takedown/relist-flags/{flag['id']}/confirm"
+    done = api.post(url, json.dumps({"note": "同一经营者换店重上"}), content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["confirmed_by"] and done.json()["confirm_note"] == "同一经营者换店重上"
+    again = api.post(url, json.dumps({}), content_type="application/json")
+    assert again.status_code == 200 and again.json()["confirmed_at"] == done.json()["confirmed_at"]
+    assert _facts(orgs["fangmao"]).count() == 1
+    assert api.get("/api/v1/takedown/relist-flags", {"confirmed": "false"}).json()["count"] == 0
+    assert api.get("/api/v1/takedown/relist-flags", {"confirmed": "true"}).json()["count"] == 1
+    typo = api.post(url, json.dumps({"notes": "x"}), content_type="application/json")
+    assert typo.status_code == 422
+    _, other = accounts.issue_token(actor=demo["xinghe"], name="权利人", scopes=["takedown:platform"])
+    stranger = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert stranger.get("/api/v1/takedown/relist-flags").status_code == 404
+    assert stranger.post(url, json.dumps({}), content_type="application/json").status_code == 404
