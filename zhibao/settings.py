@@ -120,6 +120,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("ZHIBAO_PG_PREPARED", True):
+    # Parameters bound on the server and statements prepared after 5 runs: with client-side binding PostgreSQL
+    # planned every statement anew, and planning was most of each hot query (token look-up: 0.96 ms planning,
+    # 0.06 ms execution). Turn off (ZHIBAO_PG_PREPARED=0) behind a pooler in transaction mode (pgbouncer < 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 #: Web processes checkpoint SQLite's write-ahead log from a background thread this often (0: in the committing
 #: request, SQLite's default); see zhibao.core.sqlite_checkpoint
 ZHIBAO_SQLITE_CHECKPOINT_MS = env_int("ZHIBAO_SQLITE_CHECKPOINT_MS", 1000)

@@ -63,6 +63,18 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path)
     assert "ZHIBAO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("prepared, expected", [({}, "True 5"), ({"ZHIBAO_PG_PREPARED": "0"}, "None None")])
+def test_postgresql_binds_on_the_server_and_prepares_unless_turned_off(tmp_path, prepared, expected):  # noqa: ANN001
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhibao.settings';"
+            "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {});"
+            "print(o.get('server_side_binding'), o.get('prepare_threshold'))")
+    env = {"PATH": "/usr/bin:/bin", "ZHIBAO_DATA_DIR": str(tmp_path), "ZHIBAO_DEBUG": "1",
+           "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/nowhere", **prepared}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()
+
+
 def test_settings_generate_a_local_secret_key_in_debug(tmp_path):  # noqa: ANN001
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zhibao.settings'; django.setup();"
             "from django.conf import settings; print(settings.DEBUG, len(settings.SECRET_KEY))")
