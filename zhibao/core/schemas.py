@@ -23,13 +23,20 @@ class Page(Schema, Generic[T]):  # noqa: UP046 - pydantic generic models need Ge
     items: list[T]
 
 
-def page_of(queryset, limit: int, offset: int, convert) -> dict:  # noqa: ANN001
+def check_limit(limit: int) -> None:
+    """A page size from the caller: 1 to ``ZHIBAO_API_PAGE_MAX``, or 400 naming ``limit``."""
     from django.conf import settings
 
     from zhibao.core.errors import InvalidInput
 
     if limit < 1 or limit > settings.ZHIBAO_API_PAGE_MAX:
         raise InvalidInput({"limit": [f"limit 应在 1 到 {settings.ZHIBAO_API_PAGE_MAX} 之间"]})
+
+
+def page_of(queryset, limit: int, offset: int, convert) -> dict:  # noqa: ANN001
+    from zhibao.core.errors import InvalidInput
+
+    check_limit(limit)
     if offset < 0:
         raise InvalidInput({"offset": ["offset 不能为负数"]})
     return {

@@ -7,7 +7,7 @@ server-side p99 of a check was 10 ms with those checkpoints and 4.8 ms without t
 
 In a web process (``zhibao.wsgi``) request connections therefore raise the automatic checkpoint to
 ``SAFETY_PAGES`` (a safety net should this thread ever fall behind) and a daemon thread runs a PASSIVE checkpoint
-on its own connection every ``ZHIBAO_SQLITE_CHECKPOINT_SECONDS``. PASSIVE never waits for readers or writers and
+on its own connection every ``ZHIBAO_SQLITE_CHECKPOINT_MS`` milliseconds. PASSIVE never waits for readers or writers and
 the sqlite3 module releases the GIL while it copies and syncs, so requests go on meanwhile. Tests, management
 commands and the task worker keep SQLite's default. PostgreSQL needs none of this.
 """

@@ -65,14 +65,19 @@ def _throttle(actor, token, n: int, now: dt.datetime) -> None:  # noqa: ANN001
 def _used_in_window(actor, token, since: dt.datetime, cap: int) -> int:  # noqa: ANN001
     """Checks logged since ``since`` for this token (or this user's session calls), counted up to ``cap``: the
     index is walked no further than the limit needs, however busy the token is."""
-    qn, meta = connection.ops.quote_name, CreditCheck._meta
-    table = qn(meta.db_table)
-    token_col, user_col, at_col = (qn(meta.get_field(name).column) for name in ("token", "user", "at"))
-    who = f"{token_col} = %s" if token else f"{user_col} = %s AND {token_col} IS NULL"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {who} AND {at_col} > %s LIMIT %s) recent",  # noqa: S608
+        cursor.execute(_window_sql(by_token=token is not None),
                        [token.pk if token else actor.pk, connection.ops.adapt_datetimefield_value(since), cap])
         return cursor.fetchone()[0]
+
+
+@cache
+def _window_sql(*, by_token: bool) -> str:
+    """The capped count of ``_used_in_window``, its names taken once from the model's metadata."""
+    qn, meta = connection.ops.quote_name, CreditCheck._meta
+    token_col, user_col, at_col = (qn(meta.get_field(name).column) for name in ("token", "user", "at"))
+    who = f"{token_col} = %s" if by_token else f"{user_col} = %s AND {token_col} IS NULL"
+    return f"SELECT COUNT(*) FROM (SELECT 1 FROM {qn(meta.db_table)} WHERE {who} AND {at_col} > %s LIMIT %s) recent"  # noqa: S608
 
 
 def _agency_name(actor) -> str:  # noqa: ANN001
@@ -198,12 +203,18 @@ def _uuid(value: uuid.UUID | None) -> object:
     return value if connection.features.has_native_uuid_field else value.hex
 
 
+@cache
+def _log_names() -> tuple[str, str]:
+    """The check log's quoted table and column list, taken once from the model's metadata (every check inserts)."""
+    qn, meta = connection.ops.quote_name, CreditCheck._meta
+    return qn(meta.db_table), ", ".join(qn(meta.get_field(f).column) for f in _LOG_FIELDS)
+
+
 def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | None,
                  also_write: Sequence[Model] = ()) -> None:
     """One multi-row INSERT per 500 rows: ``bulk_create`` spent most of a 1,000-code batch building instances
     and compiling per-field SQL."""
-    table = connection.ops.quote_name(CreditCheck._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(CreditCheck._meta.get_field(f).column) for f in _LOG_FIELDS)
+    table, columns = _log_names()
     tail = (connection.ops.adapt_datetimefield_value(when), _uuid(batch))
     values = [(_uuid(row[0]), *row[1:], *tail) for row in rows]
     with transaction.atomic(), connection.cursor() as cursor:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -15,7 +14,7 @@ from ninja.files import UploadedFile
 from zhibao.accounts.api_auth import require_scope
 from zhibao.core.errors import InvalidInput
 from zhibao.core.exports import export_response
-from zhibao.core.schemas import Page, StrictSchema, page_of
+from zhibao.core.schemas import Page, StrictSchema, check_limit, page_of
 from zhibao.orgs.selectors import get_organisation
 from zhibao.takedown import selectors, services
 from zhibao.takedown.models import NoticeItem
@@ -183,8 +182,7 @@ def platform_queue_page(request, status: str = "pending", after: str = "", befor
     100,000 open items an OFFSET page walks every row before it and the exact count walks them all; prefer this
     to ``/queue`` for pulling a large queue."""
     require_scope(request, PLATFORM)
-    if limit < 1 or limit > settings.ZHIBAO_API_PAGE_MAX:
-        raise InvalidInput({"limit": [f"limit 应在 1 到 {settings.ZHIBAO_API_PAGE_MAX} 之间"]})
+    check_limit(limit)
     if status and status not in NoticeItem.Status.values:
         raise InvalidInput({"status": [f"未知的状态：{status}（可选：{', '.join(NoticeItem.Status.values)}）"]})
     page = selectors.queue_page(actor=request.user, status=status, after=after, before=before, size=limit)
@@ -229,8 +227,7 @@ class RelistConfirmIn(StrictSchema):
 def confirm_relist_flag(request, flag_id: int, payload: RelistConfirmIn):  # noqa: ANN001, ANN201
     require_scope(request, PLATFORM)
     flag = selectors.get_relist_flag(actor=request.user, pk=flag_id)
-    flag = services.confirm_relisting(actor=request.user, flag=flag, note=payload.note[:2000])
-    return _flag(selectors.relist_flags_for(actor=request.user).get(pk=flag.pk))
+    return _flag(services.confirm_relisting(actor=request.user, flag=flag, note=payload.note[:2000]))
 
 
 @router.post("/listings", response={201: list[int]}, summary="登记/更新平台商品（同时检测重新上架）")
