@@ -8,7 +8,8 @@ the main source of tail latency on the agency credit check. Freezing is the patt
 pre-fork servers; nothing frozen is ever freed, which is right for objects meant to live as long as the process.
 
 With SQLite, write-ahead-log checkpoints move from the committing request to a background thread
-(``zhibao.core.sqlite_checkpoint``).
+(``zhibao.core.sqlite_checkpoint``). Bearer-token API calls run a shorter middleware chain than browser requests
+(``zhibao.core.token_handler``).
 """
 
 import gc
@@ -17,7 +18,16 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhibao.settings")
-application = get_wsgi_application()
+_browser = get_wsgi_application()
+
+
+def _dispatcher():  # noqa: ANN202
+    from zhibao.core.token_handler import Dispatcher, TokenApiHandler  # noqa: PLC0415 - only after Django is set up
+
+    return Dispatcher(_browser, TokenApiHandler())
+
+
+application = _dispatcher()
 
 
 def _load_and_freeze() -> None:
