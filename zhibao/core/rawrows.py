@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Model
 
 
@@ -51,6 +51,11 @@ class Columns:
             self._converters[using] = found
         return found
 
+    def pk(self, row: tuple | list, start: int = 0) -> Any:
+        """The raw primary key held in ``row`` at this model's place (None: an outer join that found nothing), to
+        tell rows of the same instance apart without building it."""
+        return row[start + self._pk_index]
+
     def load(self, row: tuple | list, start: int = 0, using: str = "default") -> Model | None:
         """The instance held in ``row[start:start + len(self)]``, or None when its primary key is NULL (an outer
         join that found nothing)."""
@@ -66,8 +71,11 @@ class Columns:
         return self.model.from_db(using, self.names, values)
 
 
-def insert(instance: Model, using: str = "default") -> None:
-    """Insert ``instance`` (no signals, no returned primary key): a write-only log row on a hot path, where
+Statement = tuple[str, list]
+
+
+def insert_statement(instance: Model, using: str = "default") -> Statement:
+    """The INSERT of ``instance`` (no signals, no returned primary key): a write-only log row on a hot path, where
     ``save()`` spent most of its time compiling the statement. Values are prepared by each field, as save() does."""
     model = type(instance)
     connection = connections[using]
@@ -76,5 +84,26 @@ def insert(instance: Model, using: str = "default") -> None:
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(fields))})")
+    return sql, values
+
+
+def insert(instance: Model, using: str = "default") -> None:
+    """Insert ``instance`` now (see ``insert_statement``)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(*insert_statement(instance, using))
+
+
+def execute_together(statements: list[Statement], using: str = "default") -> None:
+    """Run INSERT ``statements`` all or none. On PostgreSQL they go as one statement (all but the last as
+    data-modifying WITH clauses), which is atomic by itself: one network round trip instead of BEGIN, one per
+    statement and COMMIT. Elsewhere (SQLite has no INSERT inside WITH, and no network) in one transaction."""
+    connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, (last, _) = statements
+            clauses = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(first))
+            cursor.execute(f"WITH {clauses} {last}", [value for _, values in statements for value in values])
+            return
+        with transaction.atomic(using=using):
+            for sql, values in statements:
+                cursor.execute(sql, values)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zhibao.accounts import services as accounts
 from zhibao.accounts.api_auth import token_with_user
 from zhibao.accounts.models import ApiToken, ApiTokenUse, User
-from zhibao.core.rawrows import Columns, insert
+from zhibao.core.rawrows import Columns, Statement, execute_together, insert, insert_statement
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,22 @@ def test_insert_writes_a_row_the_orm_reads_back(demo):  # noqa: ANN001
     use = ApiTokenUse.objects.get(token=token)
     assert (use.at, use.method, use.path, use.ip, use.status) == (at, "GET", "/api/v1/credit/check?uscc=x",
                                                                    "127.0.0.1", 200)
+
+
+def test_statements_executed_together_are_all_or_none_and_one_statement_on_postgresql(  # noqa: ANN201
+        demo, django_assert_num_queries):  # noqa: ANN001
+    token, _ = accounts.issue_token(actor=demo["caigou"], name="采购核查", scopes=["credit:check"])
+
+    def use(path: str) -> Statement:
+        return insert_statement(ApiTokenUse(token=token, at=timezone.now(), method="GET", path=path, ip="127.0.0.1",
+                                            status=200))
+
+    table = connection.ops.quote_name(ApiTokenUse._meta.db_table)
+    broken = (f"INSERT INTO {table} (token_id) VALUES (%s)", [None])  # noqa: S608 - NOT NULL fails
+    with pytest.raises(IntegrityError), transaction.atomic():  # the savepoint keeps the test's transaction usable
+        execute_together([use("/first"), broken])
+    assert not ApiTokenUse.objects.exists()
+    # PostgreSQL: one WITH statement; SQLite: savepoint, two INSERTs, release (inside the test's transaction)
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+        execute_together([use("/a"), use("/b")])
+    assert sorted(ApiTokenUse.objects.values_list("path", flat=True)) == ["/a", "/b"]
