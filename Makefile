@@ -47,7 +47,7 @@ test: install
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check zhibao bench
+	$(BIN)/ruff check zhibao bench gunicorn.conf.py
 	$(BIN)/mypy zhibao/law zhibao/ledger zhibao/similarity
 	$(BIN)/lint-imports
 

@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import random
+import runpy
 import secrets
 import signal
 import socket
@@ -163,10 +164,11 @@ def main() -> None:  # noqa: PLR0915 - one linear run: populate, serve, measure,
     ap.add_argument("--seconds", type=float, default=30, help="measured seconds of each paced row")
     ap.add_argument("--think", default="0.2,0.1", help="mean think times (s) of the paced rows, comma-separated")
     ap.add_argument("--wrk-seconds", type=int, default=15)
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--workers", type=int, default=0, help="gunicorn sync workers (default: as gunicorn.conf.py)")
     ap.add_argument("--batches", type=int, default=20)
     a = ap.parse_args()
     thinks = [float(x) for x in a.think.split(",") if x]
+    a.workers = a.workers or runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]  # the production setting
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)

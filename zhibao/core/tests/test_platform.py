@@ -117,3 +117,32 @@ def test_demo_command_prints_the_address_it_is_given(demo, settings):  # noqa: A
     settings.ZHIBAO_SITE_URL = "https://ip.example.gov.cn"
     call_command("demo", "load", stdout=(out := StringIO()))
     assert "打开 https://ip.example.gov.cn " in out.getvalue()
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "cores"), ({"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/zhibao"}, "2 x cores"),
+    ({"ZHIBAO_WEB_WORKERS": "3", "DATABASE_URL": "postgresql://x/y"}, "3"),
+])
+def test_gunicorn_config_sizes_workers_by_database_unless_told(monkeypatch, env, expected):  # noqa: ANN001
+    import os
+    import runpy
+    from pathlib import Path
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("ZHIBAO_WEB_WORKERS", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = runpy.run_path(str(Path(__file__).resolve().parents[3] / "gunicorn.conf.py"))
+    cores = os.cpu_count() or 1
+    assert config["workers"] == {"cores": cores, "2 x cores": 2 * cores, "3": 3}[expected]
+    assert config["wsgi_app"] == "zhibao.wsgi"
+
+
+@pytest.mark.parametrize("bad", ["0", "four", "-2"])
+def test_gunicorn_config_refuses_a_bad_worker_count_by_name(monkeypatch, bad):  # noqa: ANN001
+    import runpy
+    from pathlib import Path
+
+    monkeypatch.setenv("ZHIBAO_WEB_WORKERS", bad)
+    with pytest.raises(SystemExit, match="ZHIBAO_WEB_WORKERS"):
+        runpy.run_path(str(Path(__file__).resolve().parents[3] / "gunicorn.conf.py"))
