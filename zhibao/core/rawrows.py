@@ -11,6 +11,7 @@ metadata, never by hand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, transaction
@@ -85,6 +86,40 @@ def insert_statement(instance: Model, using: str = "default") -> Statement:
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(fields))})")
     return sql, values
+
+
+def in_values(expression: str, values: list, using: str = "default") -> Statement:
+    """``expression IN (…)`` for ``values`` as an SQL fragment and its parameters: ``= %s`` for one value (the hot
+    single look-up, whose prepared statement gets a generic plan as good as a custom one). For more, on PostgreSQL
+    ``= ANY(%s)`` with one array parameter: one statement text whatever the number, and no placeholders for the
+    driver to rewrite (psycopg spent ~30 ms rewriting a thousand)."""
+    if len(values) == 1:  # PostgreSQL plans "= ANY($1)" for an array of unknown length, a worse generic plan
+        return f"{expression} = %s", list(values)
+    if connections[using].vendor == "postgresql":
+        return f"{expression} = ANY(%s)", [list(values)]
+    return f"{expression} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+#: rows per INSERT … VALUES statement where there are no array parameters (SQLite allows 32,766 variables)
+ROWS_PER_INSERT = 500
+
+
+def insert_rows(model: type[Model], field_names: Sequence[str], rows: Sequence[Sequence], using: str = "default",
+                ) -> list[Statement]:
+    """INSERT statements for ``rows`` (values already prepared for the database, in ``field_names`` order). On
+    PostgreSQL, for more than one row, one ``INSERT … SELECT FROM unnest(%s::type[], …)`` with one array parameter
+    per column: a dozen parameters instead of eleven thousand for a thousand rows (psycopg spent ~100 ms rewriting
+    those placeholders). Otherwise multi-row VALUES of ``ROWS_PER_INSERT`` rows each (one row: a plain VALUES)."""
+    connection = connections[using]
+    qn, meta = connection.ops.quote_name, model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608
+    if connection.vendor == "postgresql" and len(rows) > 1:
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        return [(f"{head}SELECT * FROM unnest({arrays})", [list(column) for column in zip(*rows, strict=True)])]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return [(head + "VALUES " + ", ".join([row] * len(chunk)), [value for values in chunk for value in values])
+            for chunk in (rows[i:i + ROWS_PER_INSERT] for i in range(0, len(rows), ROWS_PER_INSERT))]
 
 
 def insert(instance: Model, using: str = "default") -> None:

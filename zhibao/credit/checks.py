@@ -22,7 +22,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zhibao.core.errors import Forbidden, InvalidInput, ServiceError
-from zhibao.core.rawrows import Columns, Statement, execute_together, insert_statement
+from zhibao.core.rawrows import Columns, execute_together, in_values, insert_rows, insert_statement
 from zhibao.credit.models import MEASURE_ALIASES, CreditCheck, Listing, ListingDecision, ListType, Measure
 from zhibao.law import uscc as uscc_lib
 from zhibao.orgs.models import Organisation
@@ -100,7 +100,7 @@ def _read_parts() -> tuple[Columns, Columns, Columns, str, str]:
             f"AND l.end_on >= %s LEFT JOIN {ltype.table} ON t.id = l.list_type_id "
             f"LEFT JOIN {decision} d ON d.listing_id = l.id "
             "ORDER BY o.id, l.proposed_at DESC, l.id DESC, d.decided_at, d.id")
-    return org, listing, ltype, head, f"FROM (SELECT 1 AS one) q LEFT JOIN {org.table} ON o.uscc IN ({{codes}}) {tail}"
+    return org, listing, ltype, head, f"FROM (SELECT 1 AS one) q LEFT JOIN {org.table} ON {{codes}} {tail}"
 
 
 def _read(actor, token, codes: list[str], now: dt.datetime, cap: int) -> tuple[int, dict[str, Organisation],  # noqa: ANN001
@@ -111,10 +111,11 @@ def _read(actor, token, codes: list[str], now: dt.datetime, cap: int) -> tuple[i
     the model's order)."""
     org_cols, listing_cols, type_cols, head, body = _read_parts()
     window = _window_sql(by_token=token is not None)
-    sql = (head + body).replace("{window}", window).replace("{codes}", ", ".join(["%s"] * len(codes)))
+    codes_sql, codes_params = in_values("o.uscc", codes)
+    sql = (head + body).replace("{window}", window).replace("{codes}", codes_sql)
     day = connection.ops.adapt_datefield_value(timezone.localdate(now))
     since = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=60))
-    params = [token.pk if token else actor.pk, since, cap, *codes, Listing.Status.PUBLISHED, day, day]
+    params = [token.pk if token else actor.pk, since, cap, *codes_params, Listing.Status.PUBLISHED, day, day]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -198,27 +199,14 @@ def _uuid(value: uuid.UUID | None) -> object:
     return value if connection.features.has_native_uuid_field else value.hex
 
 
-@cache
-def _log_names() -> tuple[str, str]:
-    """The check log's quoted table and column list, taken once from the model's metadata (every check inserts)."""
-    qn, meta = connection.ops.quote_name, CreditCheck._meta
-    return qn(meta.db_table), ", ".join(qn(meta.get_field(f).column) for f in _LOG_FIELDS)
-
-
 def _insert_logs(rows: list[tuple], *, when: dt.datetime, batch: uuid.UUID | None,
                  also_write: Sequence[Model] = ()) -> None:
-    """One multi-row INSERT per 500 rows (``bulk_create`` spent most of a 1,000-code batch building instances and
-    compiling per-field SQL), written together with ``also_write`` (``rawrows.execute_together``)."""
-    table, columns = _log_names()
+    """The check log's rows (``rawrows.insert_rows``: ``bulk_create`` spent most of a 1,000-code batch building
+    instances and compiling per-field SQL), written together with ``also_write`` (``rawrows.execute_together``)."""
     tail = (connection.ops.adapt_datetimefield_value(when), _uuid(batch))
     values = [(_uuid(row[0]), *row[1:], *tail) for row in rows]
-    statements: list[Statement] = []
-    for start in range(0, len(values), 500):
-        chunk = values[start:start + 500]
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_LOG_FIELDS)) + ")"] * len(chunk))
-        statements.append((f"INSERT INTO {table} ({columns}) VALUES {placeholders}",  # noqa: S608 - names from the model
-                           [value for row in chunk for value in row]))
-    execute_together([*statements, *(insert_statement(instance) for instance in also_write)])
+    execute_together([*insert_rows(CreditCheck, _LOG_FIELDS, values),
+                      *(insert_statement(instance) for instance in also_write)])
 
 
 def check(*, actor, uscc: str, measure: str = "", purpose: str = "", token=None,  # noqa: ANN001

@@ -9,7 +9,15 @@ from django.utils import timezone
 from zhibao.accounts import services as accounts
 from zhibao.accounts.api_auth import token_with_user
 from zhibao.accounts.models import ApiToken, ApiTokenUse, User
-from zhibao.core.rawrows import Columns, Statement, execute_together, insert, insert_statement
+from zhibao.core.rawrows import (
+    Columns,
+    Statement,
+    execute_together,
+    in_values,
+    insert,
+    insert_rows,
+    insert_statement,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +89,29 @@ def test_statements_executed_together_are_all_or_none_and_one_statement_on_postg
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
         execute_together([use("/a"), use("/b")])
     assert sorted(ApiTokenUse.objects.values_list("path", flat=True)) == ["/a", "/b"]
+
+
+def test_rows_inserted_by_column_arrays_or_values_read_back_the_same(demo):  # noqa: ANN001
+    token, _ = accounts.issue_token(actor=demo["caigou"], name="采购核查", scopes=["credit:check"])
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = ("token", "at", "method", "path", "ip", "status")
+    rows = [(token.pk, at, "GET", f"/p{i}", None if i % 2 else "127.0.0.1", 200 + i % 3) for i in range(1201)]
+    statements = insert_rows(ApiTokenUse, fields, rows)
+    # PostgreSQL: one statement of column arrays whatever the number of rows; SQLite: VALUES of 500 rows each
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 3)
+    assert len(insert_rows(ApiTokenUse, fields, rows[:1])[0][1]) == len(fields)  # one row: plain VALUES
+    execute_together(statements)
+    stored = sorted(ApiTokenUse.objects.values_list("path", "ip", "status"), key=lambda r: int(r[0][2:]))
+    assert stored == [(f"/p{i}", None if i % 2 else "127.0.0.1", 200 + i % 3) for i in range(1201)]
+
+
+@pytest.mark.parametrize("codes", [["A"], ["A", "C"], [f"X{i}" for i in range(1000)]])
+def test_in_values_matches_exactly_the_values_given(demo, codes):  # noqa: ANN001
+    token, _ = accounts.issue_token(actor=demo["caigou"], name="采购核查", scopes=["credit:check"])
+    for path in ("A", "B", "C", "X7"):
+        insert(ApiTokenUse(token=token, at=timezone.now(), method="GET", path=path, ip="127.0.0.1", status=200))
+    where, params = in_values("path", codes)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT path FROM {ApiTokenUse._meta.db_table} WHERE {where} ORDER BY path", params)  # noqa: S608
+        found = [row[0] for row in cursor.fetchall()]
+    assert found == sorted({"A", "B", "C", "X7"} & set(codes))
