@@ -87,7 +87,7 @@ def _listing_row(listing: Listing, decision_no: str) -> dict:
 
 
 @cache
-def _read_parts() -> tuple[Columns, Columns, Columns, str, str]:
+def _read_parts() -> tuple[Columns, Columns, Columns, str]:
     """The statement of ``_read`` around its two variable parts (the rate window and the list of codes), written
     once from the models' metadata (see ``zhibao.core.rawrows``)."""
     org, listing, ltype = Columns(Organisation, "o"), Columns(Listing, "l"), Columns(ListType, "t")
@@ -100,7 +100,7 @@ def _read_parts() -> tuple[Columns, Columns, Columns, str, str]:
             f"AND l.end_on >= %s LEFT JOIN {ltype.table} ON t.id = l.list_type_id "
             f"LEFT JOIN {decision} d ON d.listing_id = l.id "
             "ORDER BY o.id, l.proposed_at DESC, l.id DESC, d.decided_at, d.id")
-    return org, listing, ltype, head, f"FROM (SELECT 1 AS one) q LEFT JOIN {org.table} ON {{codes}} {tail}"
+    return org, listing, ltype, f"{head}FROM (SELECT 1 AS one) q LEFT JOIN {org.table} ON {{codes}} {tail}"
 
 
 def _read(actor, token, codes: list[str], now: dt.datetime, cap: int) -> tuple[int, dict[str, Organisation],  # noqa: ANN001
@@ -109,10 +109,10 @@ def _read(actor, token, codes: list[str], now: dt.datetime, cap: int) -> tuple[i
     codes the caller checked in the last minute (counted up to ``cap``), the organisations with these codes, and
     their published listings in force today with list type and current decision number (newest proposal first,
     the model's order)."""
-    org_cols, listing_cols, type_cols, head, body = _read_parts()
+    org_cols, listing_cols, type_cols, template = _read_parts()
     window = _window_sql(by_token=token is not None)
     codes_sql, codes_params = in_values("o.uscc", codes)
-    sql = (head + body).replace("{window}", window).replace("{codes}", codes_sql)
+    sql = template.replace("{window}", window).replace("{codes}", codes_sql)
     day = connection.ops.adapt_datefield_value(timezone.localdate(now))
     since = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=60))
     params = [token.pk if token else actor.pk, since, cap, *codes_params, Listing.Status.PUBLISHED, day, day]
