@@ -218,6 +218,8 @@ def main() -> None:  # noqa: PLR0915 - one linear run: populate, serve, measure,
         tmp = Path(tmpdir)
         env = _env(tmp)
         subprocess.run([str(BIN / "zhibao"), "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        # as the README deploys it: static files collected, so WhiteNoise serves them (and does not warn per worker)
+        subprocess.run([str(BIN / "zhibao"), "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
         out = subprocess.run([sys.executable, "-c", POPULATE, str(a.orgs), str(a.listings), str(a.clients)], env=env,
                              check=True, cwd=ROOT, capture_output=True, text=True).stdout
         data = json.loads(out.strip().splitlines()[-1])
@@ -228,42 +230,41 @@ def main() -> None:  # noqa: PLR0915 - one linear run: populate, serve, measure,
                                   start_new_session=True)
         autoanalyze = _Autoanalyze(os.environ.get("DATABASE_URL", ""))
         try:
-            autoanalyze.__enter__()
-            _wait(port)
-            from zhibao.law import uscc as uscc_lib  # noqa: PLC0415 - after sys.path is set by the caller
+            with autoanalyze:
+                _wait(port)
+                from zhibao.law import uscc as uscc_lib  # noqa: PLC0415 - after sys.path is set by the caller
 
-            unknown = [uscc_lib.make_uscc(f"91110105C{i:08d}") for i in range(500)]
-            codes = data["listed"][:500] + data["clean"][:500] + unknown
-            paths = [f"/api/v1/credit/check?uscc={c}&measure=government_procurement" for c in codes]
-            auth = [{"Authorization": f"Bearer {t}"} for t in tokens]
-            requests = [[paced_load.get(p, h) for p in paths] for h in auth]  # client i uses token i
+                unknown = [uscc_lib.make_uscc(f"91110105C{i:08d}") for i in range(500)]
+                codes = data["listed"][:500] + data["clean"][:500] + unknown
+                paths = [f"/api/v1/credit/check?uscc={c}&measure=government_procurement" for c in codes]
+                auth = [{"Authorization": f"Bearer {t}"} for t in tokens]
+                requests = [[paced_load.get(p, h) for p in paths] for h in auth]  # client i uses token i
 
-            def check(client: int, rnd: random.Random) -> bytes:
-                return rnd.choice(requests[client % len(requests)])
+                def check(client: int, rnd: random.Random) -> bytes:
+                    return rnd.choice(requests[client % len(requests)])
 
-            health = paced_load.get("/healthz")
-            # warm-up: every worker's connections, caches and the page cache of the indexes touched
-            paced_load.paced(port, check, clients=a.clients, think=thinks[0], seconds=10, warmup=0, seed=99)
-            for n, think in enumerate(thinks):
-                for label, make in (("`GET /api/v1/credit/check`", check),
-                                    ("`GET /healthz` (baseline)", lambda _c, _r: health)):
-                    r = paced_load.paced(port, make, clients=a.clients, think=think, seconds=a.seconds, seed=n)
-                    target = f"p99 ≤ 20 ms {_mark(r.ms(0.99), 20)}" if make is check else "—"
-                    rows.append(f"| {label} | paced, mean think {think * 1e3:.0f} ms | {len(r.latencies):,} | "
-                                f"{r.rate:,.0f} | {r.errors} | {r.mean_ms:.1f} | {r.ms(0.5):.1f} | {r.ms(0.99):.1f} "
-                                f"| {target} |")
-            if paced_load.wrk_available():
-                lua = paced_load.rotating_lua(paths, auth)
-                for label, path, script in (("`GET /api/v1/credit/check`", paths[0], lua),
-                                            ("`GET /healthz` (baseline)", "/healthz", "")):
-                    w = paced_load.wrk(port, path, connections=a.clients, seconds=a.wrk_seconds, lua=script)
-                    rows.append(f"| {label} | closed loop (wrk, saturation) | {w.requests:,} | {w.rate:,.0f} | "
-                                f"{w.errors} | — | {w.p50_ms:.1f} | {w.p99_ms:.1f} | — |")
-            else:
-                rows.append("| closed loop | not run: `wrk` is not installed (`apt-get install wrk`) | | | | | | | |")
-            b = _batches(port, tokens, codes, a.batches)
+                health = paced_load.get("/healthz")
+                # warm-up: every worker's connections, caches and the page cache of the indexes touched
+                paced_load.paced(port, check, clients=a.clients, think=thinks[0], seconds=10, warmup=0, seed=99)
+                for n, think in enumerate(thinks):
+                    for label, make in (("`GET /api/v1/credit/check`", check),
+                                        ("`GET /healthz` (baseline)", lambda _c, _r: health)):
+                        r = paced_load.paced(port, make, clients=a.clients, think=think, seconds=a.seconds, seed=n)
+                        target = f"p99 ≤ 20 ms {_mark(r.ms(0.99), 20)}" if make is check else "—"
+                        rows.append(f"| {label} | paced, mean think {think * 1e3:.0f} ms | {len(r.latencies):,} | "
+                                    f"{r.rate:,.0f} | {r.errors} | {r.mean_ms:.1f} | {r.ms(0.5):.1f} | {r.ms(0.99):.1f} "
+                                    f"| {target} |")
+                if paced_load.wrk_available():
+                    lua = paced_load.rotating_lua(paths, auth)
+                    for label, path, script in (("`GET /api/v1/credit/check`", paths[0], lua),
+                                                ("`GET /healthz` (baseline)", "/healthz", "")):
+                        w = paced_load.wrk(port, path, connections=a.clients, seconds=a.wrk_seconds, lua=script)
+                        rows.append(f"| {label} | closed loop (wrk, saturation) | {w.requests:,} | {w.rate:,.0f} | "
+                                    f"{w.errors} | — | {w.p50_ms:.1f} | {w.p99_ms:.1f} | — |")
+                else:
+                    rows.append("| closed loop | not run: `wrk` is not installed (`apt-get install wrk`) | | | | | | | |")
+                b = _batches(port, tokens, codes, a.batches)
         finally:
-            autoanalyze.__exit__()
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
     database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite (WAL)"
