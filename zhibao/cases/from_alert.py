@@ -1,27 +1,15 @@
 """A complaint started from a monitoring alert (``/cases/new/?from_alert=<id>``): intake form initial values.
 
-Why a seam of its own: cases must work without the monitoring app (then the parameter is ignored), and the
-mapping from an alert's draft (right, respondent, place, deposit) to intake fields belongs to cases.
+The draft comes from ``zhibao.core.optional_apps.monitoring_alert_draft`` (None without the monitoring app: then
+the parameter is ignored); the mapping from it (right, respondent, place, deposit) to intake fields belongs to cases.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-
 PLACE_OF_SOURCE = {"listing": "online", "crawl": "online", "exhibit": "fair"}
 ACT_OF_RIGHT = {"copyright": "copyright_infringement"}  # a look-alike mark is not 假冒 (identical): owner picks
-
-
-def alert_draft(*, actor: Any, alert_id: str) -> dict[str, Any] | None:
-    """The alert's draft, or None when monitoring is not installed; NotFound/Forbidden from monitoring
-    (only the alert's owner side may draft from it)."""
-    if not apps.is_installed("zhibao.monitoring"):
-        return None
-    from zhibao.monitoring import selectors as monitoring
-
-    return monitoring.draft_for(actor=actor, alert_id=alert_id)
 
 
 def intake_initial(draft: dict[str, Any]) -> dict[str, Any]:

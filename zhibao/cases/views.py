@@ -30,6 +30,7 @@ from zhibao.cases.forms import (
 from zhibao.cases.intake import EVIDENCE_CHANNEL, PLACE_TYPES
 from zhibao.cases.models import Case
 from zhibao.cases.rules import complainant_side, respondent_side
+from zhibao.core import optional_apps
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhibao.core.exports import export_response
 from zhibao.core.forms import add_service_errors
@@ -98,7 +99,7 @@ def intake(request, draft_pk: int | None = None):  # noqa: ANN001, ANN201
     initial, alert = {}, None
     if draft is None and request.method == "GET" and request.GET.get("from_alert"):
         try:
-            alert = from_alert.alert_draft(actor=request.user, alert_id=request.GET["from_alert"])
+            alert = optional_apps.monitoring_alert_draft(actor=request.user, alert_id=request.GET["from_alert"])
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except Forbidden as exc:

@@ -83,15 +83,3 @@ def _submit_now(source: str, items: list[dict[str, Any]], skip_owner: Any | None
                 log.exception("monitoring submission of %s failed", item.get("origin"))
                 break
     return done
-
-
-def alert_draft(*, actor: Any, alert_id: str) -> dict[str, Any] | None:
-    """The draft of a monitoring alert (right, listing, deposit) for prefilling a notice; None without monitoring.
-
-    Raises the monitoring selector's NotFound/Forbidden: only the alert's owner side may draft from it.
-    """
-    if not apps.is_installed("zhibao.monitoring"):
-        return None
-    from zhibao.monitoring import selectors as monitoring  # type: ignore[import-not-found]
-
-    return monitoring.draft_for(actor=actor, alert_id=alert_id)

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from zhibao.accounts.roles import Role
 from zhibao.accounts.selectors import represented_org_ids
+from zhibao.core import optional_apps
 from zhibao.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhibao.core.forms import add_service_errors
 from zhibao.core.pagination import paginate, query_without_page
 from zhibao.orgs.models import Organisation
 from zhibao.rights.selectors import rights_visible_to
-from zhibao.takedown import forms, integration, selectors, services
+from zhibao.takedown import forms, selectors, services
 
 CRUMB = ("通知-删除", "/takedown/")
 
@@ -95,7 +96,7 @@ def notice_create(request):  # noqa: ANN001, ANN201
     initial, draft = {"kind": request.GET.get("kind", "standard")}, None
     if request.GET.get("from_alert"):
         try:
-            draft = integration.alert_draft(actor=request.user, alert_id=request.GET["from_alert"])
+            draft = optional_apps.monitoring_alert_draft(actor=request.user, alert_id=request.GET["from_alert"])
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except Forbidden as exc:
