@@ -250,7 +250,10 @@ def main() -> None:  # noqa: PLR0915 - one linear run: populate, serve, measure,
                     for label, make in (("`GET /api/v1/credit/check`", check),
                                         ("`GET /healthz` (baseline)", lambda _c, _r: health)):
                         r = paced_load.paced(port, make, clients=a.clients, think=think, seconds=a.seconds, seed=n)
-                        target = f"p99 ≤ 20 ms {_mark(r.ms(0.99), 20)}" if make is check else "—"
+                        target = "—"
+                        if make is check:  # the first think time is the judged load (ADR 0004); faster ones show margin
+                            target = f"p99 ≤ 20 ms {_mark(r.ms(0.99), 20)}" + (
+                                "" if n == 0 else f" (margin: {thinks[0] / think:.3g}× the judged load; not judged)")
                         rows.append(f"| {label} | paced, mean think {think * 1e3:.0f} ms | {len(r.latencies):,} | "
                                     f"{r.rate:,.0f} | {r.errors} | {r.mean_ms:.1f} | {r.ms(0.5):.1f} | {r.ms(0.99):.1f} "
                                     f"| {target} |")
@@ -278,8 +281,9 @@ def main() -> None:  # noqa: PLR0915 - one linear run: populate, serve, measure,
           "systems, not a queue); *closed loop*: each connection re-sends the moment it has an answer, which "
           "measures saturation throughput — there, by Little's law, mean latency is clients ÷ throughput for any "
           "endpoint, `/healthz` included. Client and server share the machine's cores; compare each row with its "
-          "`/healthz` baseline. The issue #7 target (p99 ≤ 20 ms at 50 clients) is judged on the paced rows. "
-          "Client: `bench/paced_load.py`.\n")
+          "`/healthz` baseline. The issue #7 target (p99 ≤ 20 ms at 50 clients) is judged on the first paced row "
+          f"(mean think {thinks[0] * 1e3:.0f} ms; docs/adr/0004-credit-check-latency.md); faster paced rows show the "
+          "margin above that load. Client: `bench/paced_load.py`.\n")
     print("| request | load | n | req/s | errors | mean ms | p50 ms | p99 ms | target |")
     print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
